@@ -1,0 +1,114 @@
+"""Shared pieces of the annotation layer: Doc extensions, block lookup, sentence bounds, the blocks component.
+
+Offsets in every record are character offsets into `doc.text`, which is the article text exactly as read.
+"""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..blocks import CONTENT_KINDS, Block, load_cues, segment
+
+for _name, _default in (("article_id", ""), ("published", None), ("outlet", None)):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)
+
+
+def make_doc(nlp: Language, text: str, *, article_id: str, published: dt.date | None = None,
+             outlet: str | None = None) -> Doc:
+    """Tokenise `text` and attach article metadata as Doc extensions -> Doc ready for `nlp.pipe`."""
+    doc = nlp.make_doc(text)
+    doc._.article_id = article_id
+    doc._.published = published
+    doc._.outlet = outlet
+    return doc
+
+
+def doc_blocks(doc: Doc) -> list[Block]:
+    """The Block records the `wb_blocks` component stored on a Doc -> list (exact line offsets)."""
+    return doc.user_data.get("wb_blocks", [])
+
+
+def block_kind_at(doc: Doc, char: int) -> str | None:
+    """The kind of the block containing character `char` -> kind, or None between blocks."""
+    blocks = doc_blocks(doc)
+    starts = doc.user_data.get("wb_block_starts")
+    if starts is None:
+        starts = [b.start for b in blocks]
+        doc.user_data["wb_block_starts"] = starts
+    i = bisect.bisect_right(starts, char) - 1
+    if i >= 0 and blocks[i].start <= char < blocks[i].end:
+        return blocks[i].kind
+    return None
+
+
+def in_content(doc: Doc, char: int) -> bool:
+    """Whether `char` lies in a headline, body or subheading block (where designations and figures count)."""
+    return block_kind_at(doc, char) in CONTENT_KINDS
+
+
+def trimmed_bounds(span: Span) -> tuple[int, int]:
+    """Character bounds of a span without leading/trailing whitespace tokens -> (start, end)."""
+    toks = [t for t in span if not t.is_space]
+    if not toks:
+        return span.start_char, span.start_char
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def sentence_bounds(doc: Doc, char: int) -> tuple[int, int]:
+    """Bounds of the sentence containing character `char` (whitespace trimmed) -> (start, end)."""
+    sents = doc.user_data.get("wb_sent_bounds")
+    if sents is None:
+        sents = [trimmed_bounds(s) for s in doc.sents] if doc.has_annotation("SENT_START") else [(0, len(doc.text))]
+        doc.user_data["wb_sent_bounds"] = sents
+    starts = [s for s, _ in sents]
+    i = max(bisect.bisect_right(starts, char) - 1, 0)
+    return sents[i]
+
+
+def iter_sentences(doc: Doc) -> Iterator[tuple[int, int]]:
+    """Yield (start, end) of every non-empty sentence of the Doc, whitespace trimmed."""
+    sentence_bounds(doc, 0)
+    for s, e in doc.user_data["wb_sent_bounds"]:
+        if e > s:
+            yield s, e
+
+
+class BlockSegmenter:
+    """Store block records on the Doc and start a sentence at every block (a line never shares a sentence)."""
+
+    def __init__(self, nlp: Language, name: str, *, cues_path: str | None = None) -> None:
+        self.name = name
+        self.cues = load_cues(cues_path) if cues_path else load_cues()
+
+    def __call__(self, doc: Doc) -> Doc:
+        blocks = doc.user_data.get("wb_blocks")
+        if blocks is None:  # the runner precomputes blocks (also for chunks of very long articles)
+            blocks = segment(doc.text, doc._.article_id, cues=self.cues)
+            doc.user_data["wb_blocks"] = blocks
+        doc.user_data.pop("wb_block_starts", None)
+        spans = []
+        for b in blocks:
+            span = doc.char_span(b.start, b.end, label=b.kind, alignment_mode="expand")
+            if span is None or len(span) == 0:
+                continue
+            spans.append(span)
+            span[0].is_sent_start = True
+            # The token after a line is a newline: the next block starts a new sentence anyway.
+        doc.spans["blocks"] = spans
+        return doc
+
+
+@Language.factory("wb_blocks", assigns=["doc.spans", "token.is_sent_start"], default_config={"cues_path": None})
+def make_block_segmenter(nlp: Language, name: str, cues_path: str | None) -> BlockSegmenter:
+    """Factory for the block segmenter (cues from data/blocks.yaml unless `cues_path` is given)."""
+    return BlockSegmenter(nlp, name, cues_path=cues_path)
+
+
+def records(doc: Doc) -> list[Block]:
+    """`blocks` table rows of one Doc."""
+    return doc_blocks(doc)

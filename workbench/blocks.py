@@ -1,0 +1,192 @@
+"""Segment an article's text into blocks: one block per non-blank line, each of one kind.
+
+Kinds (CODEBOOK): headline, body, subheading, caption, attribution, boilerplate, comment. The cues are data
+(`data/blocks.yaml`); this module fixes only their precedence and the shape rules (line length, final punctuation,
+position between paragraphs, repetition), which are our own science and have no library equivalent.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+import pandas as pd
+import yaml
+
+from .config import BLOCKS_YAML
+
+KINDS = ("headline", "body", "subheading", "caption", "attribution", "boilerplate", "comment")
+# Kinds whose words count as the article's own reporting (designations, figures are taken from these).
+CONTENT_KINDS = ("headline", "body", "subheading")
+TERMINAL = tuple('.!?:;"”’\'»)…')
+
+
+class Line(NamedTuple):
+    """A non-blank line: 1-based line number and [start, end) offsets of the line without its newline."""
+
+    line_no: int
+    start: int
+    end: int
+
+
+class Block(NamedTuple):
+    """A row of the `blocks` table."""
+
+    article_id: str
+    block_id: int
+    line_no: int
+    start: int
+    end: int
+    kind: str
+
+
+@dataclass(frozen=True)
+class BlockCues:
+    """Compiled cues from blocks.yaml."""
+
+    comment_section_start: tuple[re.Pattern, ...]
+    comment_meta: tuple[re.Pattern, ...]
+    boilerplate: tuple[re.Pattern, ...]
+    attribution: tuple[re.Pattern, ...]
+    caption: tuple[re.Pattern, ...]
+    agency: re.Pattern
+    attribution_max_words: int
+    headline_max_words: int
+    subheading_max_words: int
+    short_line_max_words: int
+    duplicate_caption_min_words: int
+    version: str
+
+
+def _compile(patterns: list[str]) -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(p, re.IGNORECASE) for p in patterns or [])
+
+
+@lru_cache(maxsize=8)
+def load_cues(path: str | Path = BLOCKS_YAML) -> BlockCues:
+    """Load and compile block cues from a YAML file -> BlockCues."""
+    with open(path, encoding="utf-8") as fh:
+        cfg = yaml.safe_load(fh)
+    agencies = sorted(cfg.get("agency_names", []), key=len, reverse=True)
+    return BlockCues(
+        comment_section_start=_compile(cfg.get("comment_section_start")),
+        comment_meta=_compile(cfg.get("comment_meta")),
+        boilerplate=_compile(cfg.get("boilerplate")),
+        attribution=_compile(cfg.get("attribution")),
+        caption=_compile(cfg.get("caption")),
+        agency=re.compile(r"\b(" + "|".join(re.escape(a) for a in agencies) + r")\b", re.IGNORECASE)
+        if agencies
+        else re.compile(r"(?!x)x"),
+        attribution_max_words=int(cfg.get("attribution_max_words", 8)),
+        headline_max_words=int(cfg.get("headline_max_words", 25)),
+        subheading_max_words=int(cfg.get("subheading_max_words", 10)),
+        short_line_max_words=int(cfg.get("short_line_max_words", 10)),
+        duplicate_caption_min_words=int(cfg.get("duplicate_caption_min_words", 8)),
+        version=str(cfg.get("version", "unknown")),
+    )
+
+
+def iter_lines(text: str) -> Iterator[Line]:
+    """Yield the non-blank lines of `text` with offsets; a trailing CR (CRLF files) is not part of the line."""
+    pos = 0
+    n = len(text)
+    line_no = 0
+    while pos <= n:
+        line_no += 1
+        nl = text.find("\n", pos)
+        end = n if nl < 0 else nl
+        line_end = end - 1 if end > pos and text[end - 1] == "\r" else end
+        if text[pos:line_end].strip():
+            yield Line(line_no, pos, line_end)
+        if nl < 0:
+            break
+        pos = nl + 1
+
+
+def _any(patterns: tuple[re.Pattern, ...], s: str) -> bool:
+    return any(p.search(s) for p in patterns)
+
+
+def _is_unpunctuated(s: str) -> bool:
+    return not s.rstrip().endswith(TERMINAL)
+
+
+def _norm(s: str) -> str:
+    return " ".join(s.lower().split())
+
+
+def classify_lines(lines: list[str], cues: BlockCues | None = None) -> list[str]:
+    """Assign a block kind to each (non-blank) line of one article, in order -> list of kinds."""
+    cues = cues or load_cues()
+    stripped = [ln.strip() for ln in lines]
+    words = [len(s.split()) for s in stripped]
+    normed = [_norm(s) for s in stripped]
+    counts = Counter(normed)
+
+    # A caption shown twice (image alt text, then the caption with its credit): one line starts with the other.
+    dup_caption = [False] * len(lines)
+    for i in range(len(lines) - 1):
+        a, b = normed[i], normed[i + 1]
+        if words[i] >= cues.duplicate_caption_min_words and (b.startswith(a[:-1]) or a.startswith(b[:-1])):
+            dup_caption[i] = dup_caption[i + 1] = True
+
+    comment_from = next((i for i, s in enumerate(stripped) if _any(cues.comment_section_start, s)), len(lines))
+
+    def body_like(i: int) -> bool:
+        return i < len(lines) and (words[i] > cues.short_line_max_words or not _is_unpunctuated(stripped[i]))
+
+    kinds: list[str] = []
+    seen_content = False
+    seen_body = False
+    for i, s in enumerate(stripped):
+        short = words[i] <= cues.short_line_max_words
+        if i >= comment_from:
+            kind = "boilerplate" if (_any(cues.boilerplate, s) or i == comment_from) else "comment"
+        elif _any(cues.boilerplate, s):
+            kind = "boilerplate"
+        elif dup_caption[i] or _any(cues.caption, s):
+            kind = "caption"
+        elif _any(cues.attribution, s) or (
+            words[i] <= cues.attribution_max_words and cues.agency.search(s) and (_is_unpunctuated(s) or s.endswith("."))
+            and not re.search(r"\b(said|says|told|reported|according)\b", s, re.IGNORECASE)
+        ):
+            kind = "attribution"
+        elif short and counts[normed[i]] > 1:
+            kind = "boilerplate"  # a short line repeated on the page is a widget or an ad slot
+        elif not seen_content and words[i] <= cues.headline_max_words and not s.endswith("."):
+            kind = "headline"
+        elif (
+            seen_body
+            and words[i] <= cues.subheading_max_words
+            and _is_unpunctuated(s)
+            and (s[:1].isupper() or s[:1].isdigit())
+            and body_like(i + 1)
+        ):
+            kind = "subheading"
+        elif short and _is_unpunctuated(s):
+            kind = "boilerplate"  # a short fragment outside the run of paragraphs: nav, ad or widget text
+        else:
+            kind = "body"
+        if kind in ("headline", "body", "subheading"):
+            seen_content = True
+        if kind == "body":
+            seen_body = True
+        kinds.append(kind)
+    return kinds
+
+
+def segment(text: str, article_id: str = "", *, cues: BlockCues | None = None) -> list[Block]:
+    """Split one article text into Block rows (every non-blank line exactly once, offsets into `text`)."""
+    lines = list(iter_lines(text))
+    kinds = classify_lines([text[ln.start : ln.end] for ln in lines], cues)
+    return [Block(article_id, i, ln.line_no, ln.start, ln.end, k) for i, (ln, k) in enumerate(zip(lines, kinds))]
+
+
+def blocks_frame(blocks: list[Block]) -> pd.DataFrame:
+    """Block records -> `blocks` DataFrame sorted by article_id, start (SCHEMA.md columns)."""
+    df = pd.DataFrame(blocks, columns=Block._fields)
+    return df.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)

@@ -1,0 +1,140 @@
+"""The `workbench` command line: annotate, evaluate, framing, reuse, timeline, analyze.
+
+Exit codes (all commands):
+  0  success
+  1  finished, but some inputs could not be read (see the `errors` table)
+  2  usage error (bad option, missing path, unknown pipeline)
+  3  refused: the output folder holds files the workbench did not write (use --force)
+  4  nothing could be read: no table was written
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_INPUT_ERRORS, EXIT_USAGE, EXIT_REFUSED, EXIT_NOTHING = 0, 1, 2, 3, 4
+
+EPILOG = __doc__.split("Exit codes", 1)[1].join(["Exit codes", ""])
+
+
+def _annotate(args: argparse.Namespace) -> int:
+    from .annotate.write import OutputRefused, annotate_corpus
+
+    try:
+        summary = annotate_corpus(
+            args.corpus, args.out, pipeline=args.pipeline, meta=args.meta, force=args.force,
+            progress=not args.quiet, workers=args.workers, scheduler=args.scheduler,
+            partition_size=args.partition_size, corrections=args.corrections,
+        )
+    except OutputRefused as exc:
+        print(f"workbench annotate: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    except ValueError as exc:
+        print(f"workbench annotate: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(summary.describe())
+    if summary.n_articles == 0:
+        return EXIT_NOTHING
+    return EXIT_INPUT_ERRORS if summary.n_errors else EXIT_OK
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate_dir, format_report
+
+    report = evaluate_dir(args.out_dir, args.gold_dir, corrected=not args.raw)
+    print(format_report(report))
+    return EXIT_OK
+
+
+def _analysis(kind: str):
+    def run(args: argparse.Namespace) -> int:
+        if not Path(args.dir).is_dir():
+            print(f"workbench {kind}: {args.dir} is not a folder of annotation tables", file=sys.stderr)
+            return EXIT_USAGE
+        written = []
+        if kind in ("framing", "analyze"):
+            from .framing import write_framing_tables
+
+            written += write_framing_tables(args.dir)
+        if kind in ("reuse", "analyze"):
+            from .reuse import write_reuse_tables
+
+            written += write_reuse_tables(args.dir)
+        if kind in ("timeline", "analyze"):
+            from .timeline import write_timeline_tables
+
+            written += write_timeline_tables(args.dir)
+        for p in written:
+            print(f"wrote {p}")
+        return EXIT_OK
+
+    return run
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argparse parser of the `workbench` command -> parser."""
+    parser = argparse.ArgumentParser(
+        prog="workbench",
+        description="Framing Workbench: parse, annotate and compare how news outlets cover the same event.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser(
+        "annotate", help="annotate a corpus into Parquet tables", epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Read CORPUS (a folder of .txt, searched recursively; a .jsonl file with id, text and optional "
+        "outlet, published, url, title; or a .csv file with the same columns), split every article into blocks, "
+        "annotate it and write the tables of SHARED SCHEMA.md (articles, blocks, sentences, mentions, entities, "
+        "quotes, figures, timex, errors) into OUT as Parquet, atomically.",
+    )
+    p.add_argument("corpus", help="folder of .txt files, a .jsonl file or a .csv file")
+    p.add_argument("--out", required=True, help="output folder for the Parquet tables")
+    p.add_argument("--meta", help="metadata CSV joined on article_id (columns article_id, outlet, published, url, title)")
+    p.add_argument("--pipeline", default="rules",
+                   help="'rules' (blank English + rule components; fast) or an installed spaCy model such as "
+                   "'en_core_web_sm' (default: rules)")
+    p.add_argument("--workers", type=int, default=1, help="worker processes on this machine (default 1)")
+    p.add_argument("--scheduler", default=None,
+                   help="Dask scheduler address tcp://HOST:PORT, or 'local' for a LocalCluster (default: none)")
+    p.add_argument("--partition-size", type=int, default=None,
+                   help="articles per partition for --workers/--scheduler runs (default: automatic)")
+    p.add_argument("--corrections", default=None,
+                   help="folder of researchers' corrections CSVs applied after annotation (default: data/corrections; "
+                   "'none' to skip)")
+    p.add_argument("--force", action="store_true", help="write into OUT even if it holds files the workbench did not write")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_annotate)
+
+    p = sub.add_parser("evaluate", help="score annotation tables against hand annotations",
+                       description="Score the tables in OUT_DIR against hand annotations in GOLD_DIR (layout of "
+                       "shared/gold-dev: <table>.jsonl). Prints precision, recall, F1 (exact offsets and overlap), "
+                       "label accuracy per table and the block confusion table.")
+    p.add_argument("out_dir")
+    p.add_argument("gold_dir")
+    p.add_argument("--raw", action="store_true", help="score the tables as annotated, before researchers' corrections")
+    p.set_defaults(func=_evaluate)
+
+    for kind, text in (
+        ("framing", "write framing and distinctive_terms next to the annotation tables"),
+        ("reuse", "write reuse_pairs and substitutions (wire-copy tracing)"),
+        ("timeline", "write timeline and figure_claims"),
+        ("analyze", "run framing, reuse and timeline"),
+    ):
+        p = sub.add_parser(kind, help=text, description=f"Read the annotation tables in DIR and {text}.")
+        p.add_argument("dir", help="folder written by `workbench annotate`")
+        p.set_defaults(func=_analysis(kind))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `workbench` command -> exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
