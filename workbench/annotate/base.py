@@ -8,6 +8,7 @@ import bisect
 import datetime as dt
 from collections.abc import Iterator
 
+import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -22,10 +23,20 @@ def make_doc(nlp: Language, text: str, *, article_id: str, published: dt.date | 
              outlet: str | None = None) -> Doc:
     """Tokenise `text` and attach article metadata as Doc extensions -> Doc ready for `nlp.pipe`."""
     doc = nlp.make_doc(text)
+    doc.user_data["wb_text"] = text
     doc._.article_id = article_id
     doc._.published = published
     doc._.outlet = outlet
     return doc
+
+
+def doc_text(doc: Doc) -> str:
+    """The Doc's text, cached: spaCy rebuilds `doc.text` from every token on each access (costly per call)."""
+    text = doc.user_data.get("wb_text")
+    if text is None:
+        text = doc.text
+        doc.user_data["wb_text"] = text
+    return text
 
 
 def doc_blocks(doc: Doc) -> list[Block]:
@@ -59,14 +70,35 @@ def trimmed_bounds(span: Span) -> tuple[int, int]:
     return toks[0].idx, toks[-1].idx + len(toks[-1].text)
 
 
+def _sentence_bounds_all(doc: Doc) -> list[tuple[int, int]]:
+    """All sentence bounds of a Doc, whitespace trimmed, from the SENT_START array (no per-token Python objects)."""
+    if len(doc) == 0:
+        return []
+    flags = doc.to_array("SENT_START").view(np.int64)
+    idx = doc.to_array("IDX").view(np.int64)
+    starts = idx[flags == 1].tolist()
+    if not starts or starts[0] != idx[0]:
+        starts = [int(idx[0])] + starts
+    text = doc_text(doc)
+    ends = starts[1:] + [len(text)]
+    out = []
+    for a, b in zip(starts, ends):
+        seg = text[a:b]
+        lead = len(seg) - len(seg.lstrip())
+        out.append((a + lead, a + len(seg.rstrip())))
+    return out
+
+
 def sentence_bounds(doc: Doc, char: int) -> tuple[int, int]:
     """Bounds of the sentence containing character `char` (whitespace trimmed) -> (start, end)."""
     sents = doc.user_data.get("wb_sent_bounds")
     if sents is None:
-        sents = [trimmed_bounds(s) for s in doc.sents] if doc.has_annotation("SENT_START") else [(0, len(doc.text))]
+        sents = _sentence_bounds_all(doc)
         doc.user_data["wb_sent_bounds"] = sents
-    starts = [s for s, _ in sents]
-    i = max(bisect.bisect_right(starts, char) - 1, 0)
+        doc.user_data["wb_sent_starts"] = [s for s, _ in sents]
+    if not sents:
+        return (0, len(doc_text(doc)))
+    i = max(bisect.bisect_right(doc.user_data["wb_sent_starts"], char) - 1, 0)
     return sents[i]
 
 
@@ -88,7 +120,7 @@ class BlockSegmenter:
     def __call__(self, doc: Doc) -> Doc:
         blocks = doc.user_data.get("wb_blocks")
         if blocks is None:  # the runner precomputes blocks (also for chunks of very long articles)
-            blocks = segment(doc.text, doc._.article_id, cues=self.cues)
+            blocks = segment(doc_text(doc), doc._.article_id, cues=self.cues)
             doc.user_data["wb_blocks"] = blocks
         doc.user_data.pop("wb_block_starts", None)
         spans = []

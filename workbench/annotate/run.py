@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 from ..blocks import Block, segment
 from ..corpus import Article, ReadError
 from . import entities, figures, mentions, quotes, timex
-from .base import block_kind_at, iter_sentences, make_doc
+from .base import block_kind_at, doc_text, iter_sentences, make_doc
 
 RECORD_FUNCS = {
     "mentions": mentions.records,
@@ -42,8 +42,9 @@ def article_row(a: Article) -> dict:
 def sentence_records(doc: Doc) -> list[dict]:
     """Rows of the `sentences` table (every sentence, with its block kind and text) for one Doc."""
     aid = doc._.article_id
+    text = doc_text(doc)
     return [
-        {"article_id": aid, "start": s, "end": e, "block_kind": block_kind_at(doc, s), "text": doc.text[s:e]}
+        {"article_id": aid, "start": s, "end": e, "block_kind": block_kind_at(doc, s), "text": text[s:e]}
         for s, e in iter_sentences(doc)
     ]
 

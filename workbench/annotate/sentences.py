@@ -17,27 +17,38 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..config import DATA_DIR
+from .base import doc_text
 
 SENTENCES_YAML = DATA_DIR / "sentences.yaml"
 
 
+BOUNDARY = re.compile(r"[.!?\u2026][\"\u201d\u2019\u00bb)\]]*[ \t\u00a0]+(?=[\"\u201c\u2018\u00ab(\[]?[A-Z0-9])")
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+
+
 @lru_cache(maxsize=4)
-def boundary_regex(path: str | Path = SENTENCES_YAML) -> re.Pattern:
-    """Compile the sentence-boundary regex from the abbreviation list in YAML -> pattern whose match end is a start."""
+def load_abbreviations(path: str | Path = SENTENCES_YAML) -> frozenset[str]:
+    """Read the abbreviations after which a period does not end a sentence -> set of strings (case-sensitive)."""
     with open(path, encoding="utf-8") as fh:
         cfg = yaml.safe_load(fh)
-    abbrevs = sorted(cfg.get("abbreviations", []), key=len, reverse=True)
-    # Python's lookbehind must be fixed width, so each abbreviation gets its own negative lookbehind.
-    guards = "".join(f"(?<!\\b{re.escape(a)})" for a in abbrevs)
-    return re.compile(
-        r"(?<![A-Z]\.[A-Z])" + guards + r"(?<=[.!?…])[\"”’»)\]]*[ \t\u00a0]+(?=[\"“‘«(\[]?[A-Z0-9])"
-    )
+    return frozenset(str(a) for a in cfg.get("abbreviations", []))
 
 
-def sentence_starts(text: str, regex: re.Pattern | None = None) -> list[int]:
+def sentence_starts(text: str, abbreviations: frozenset[str] | None = None) -> list[int]:
     """Character offsets where a new sentence starts inside lines of `text` (not counting line starts)."""
-    regex = regex or boundary_regex()
-    return [m.end() for m in regex.finditer(text)]
+    abbreviations = load_abbreviations() if abbreviations is None else abbreviations
+    out = []
+    # The regex finds candidate boundaries only (cheap); the abbreviation test runs per candidate, because a
+    # lookbehind per abbreviation would run at every character of the text.
+    for m in BOUNDARY.finditer(text):
+        if text[m.start()] == ".":
+            w = _WORD_BEFORE.search(text, max(0, m.start() - 12), m.start())
+            if w:
+                word = w.group(1)
+                if word in abbreviations or (len(word) == 1 and word.isupper()) or word.endswith("."):
+                    continue
+        out.append(m.end())
+    return out
 
 
 class RuleSentencizer:
@@ -45,7 +56,7 @@ class RuleSentencizer:
 
     def __init__(self, nlp: Language, name: str, *, config_path: str | None = None) -> None:
         self.name = name
-        self.regex = boundary_regex(config_path) if config_path else boundary_regex()
+        self.abbreviations = load_abbreviations(config_path) if config_path else load_abbreviations()
 
     def __call__(self, doc: Doc) -> Doc:
         if len(doc) == 0:
@@ -54,7 +65,7 @@ class RuleSentencizer:
         flags = doc.to_array("SENT_START").view(np.int64).copy()
         flags[flags != 1] = -1
         flags[0] = 1
-        starts = sentence_starts(doc.text, self.regex)
+        starts = sentence_starts(doc_text(doc), self.abbreviations)
         if starts:
             idx = doc.to_array("IDX").view(np.int64)
             pos = np.searchsorted(idx, np.asarray(starts, dtype=np.int64))
