@@ -1,6 +1,7 @@
 """Project paths and version constants, in one place (cookiecutter-data-science style)."""
 from __future__ import annotations
 
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
@@ -29,7 +30,17 @@ except metadata.PackageNotFoundError:  # running from a source tree that was not
 def codebook_version() -> str:
     """Read the `version` field of data/codebook.yaml -> version string ("unknown" if absent)."""
     try:
-        with open(CODEBOOK_YAML, encoding="utf-8") as fh:
+        mtime = CODEBOOK_YAML.stat().st_mtime_ns
+    except FileNotFoundError:
+        return "unknown"
+    # Every table write records the version: parsing the whole codebook each time cost seconds per partition.
+    return _codebook_version(str(CODEBOOK_YAML), mtime)
+
+
+@lru_cache(maxsize=8)
+def _codebook_version(path: str, mtime_ns: int) -> str:
+    try:
+        with open(path, encoding="utf-8") as fh:
             return str((yaml.safe_load(fh) or {}).get("version", "unknown"))
     except FileNotFoundError:
         return "unknown"

@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import hashlib
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from typing import NamedTuple
 
 OPTIONAL_FIELDS = ("outlet", "published", "url", "title")
 BINARY_SNIFF_BYTES = 8192
+_SURROGATE = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept by errors="surrogateescape"
 # CSV cells may hold whole articles; the stdlib default (128 KiB) rejects long ones.
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
@@ -122,7 +124,7 @@ def _article_from_record(rec: dict, source: str) -> Article:
 def read_txt_folder(folder: Path) -> Iterator[Article | ReadError]:
     """Yield an Article per .txt file under `folder` (recursive, sorted paths), or a ReadError per bad file."""
     for path in sorted(p for p in Path(folder).rglob("*.txt")):
-        if not path.is_file():
+        if path.is_dir():  # a folder named like a .txt file; a file gone since the listing is reported below
             continue
         try:
             data = path.read_bytes()
@@ -143,6 +145,8 @@ def read_jsonl(path: Path) -> Iterator[Article | ReadError]:
     with open(path, "rb") as fh:
         for line_no, raw in enumerate(fh, start=1):
             where = f"{path}:{line_no}"
+            if line_no == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]  # a file BOM, not part of the first record
             if not raw.strip():
                 continue
             try:
@@ -166,7 +170,9 @@ def read_csv(path: Path) -> Iterator[Article | ReadError]:
     """Yield an Article per CSV row (columns id, text, optional outlet/published/url/title), or ReadErrors."""
     path = Path(path)
     try:
-        fh = open(path, encoding="utf-8", newline="")
+        # utf-8-sig: a spreadsheet's BOM belongs to the file, not to the first column name. surrogateescape: one row
+        # with bad bytes becomes one error row instead of ending the file (the decoder cannot resume otherwise).
+        fh = open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")
         reader = csv.DictReader(fh)
         columns = reader.fieldnames or []
     except (UnicodeDecodeError, OSError) as exc:
@@ -190,6 +196,9 @@ def read_csv(path: Path) -> Iterator[Article | ReadError]:
             where = f"{path}:row {row_no}"
             if None in rec:  # more cells than header columns
                 yield ReadError(where, "row has more cells than the header")
+                continue
+            if any(isinstance(v, str) and _SURROGATE.search(v) for v in rec.values()):
+                yield ReadError(where, "invalid UTF-8 in row")
                 continue
             try:
                 yield _article_from_record(rec, where)

@@ -153,7 +153,12 @@ def evaluate_dir(out_dir: str | Path, gold_dir: str | Path, *, corrected: bool =
         gold = load_gold(gold_dir, table)
         if gold is None:
             continue
-        pred = read_table(out_dir, table)
+        if corrected:
+            pred = read_table(out_dir, table)
+        else:  # as the annotator produced it: researchers' corrections undone
+            from .corrections import raw_table
+
+            pred = raw_table(out_dir, table)
         score, iss = score_table(table, gold, pred)
         rows.append(score.as_row())
         issues[table] = iss

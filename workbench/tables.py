@@ -8,11 +8,12 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from .config import __version__, codebook_version
@@ -34,10 +35,34 @@ SCHEMAS: dict[str, pa.Schema] = {
     "timex": pa.schema([("article_id", S), ("start", I), ("end", I), ("text", S), ("type", S), ("value", S),
                         ("mod", S), ("sent_start", I), ("sent_end", I)]),
     "sentences": pa.schema([("article_id", S), ("start", I), ("end", I), ("block_kind", S), ("text", S)]),
+    "reuse_pairs": pa.schema([("article_a", S), ("start_a", I), ("end_a", I), ("article_b", S), ("start_b", I),
+                              ("end_b", I), ("similarity", F)]),
+    "substitutions": pa.schema([("article_a", S), ("start_a", I), ("end_a", I), ("text_a", S), ("article_b", S),
+                                ("start_b", I), ("end_b", I), ("text_b", S), ("op", S)]),
     "errors": pa.schema([("source_path", S), ("reason", S)]),
+    "framing": pa.schema([("outlet", S), ("actor", S), ("term", S), ("count", I), ("actor_total", I), ("share", F),
+                          ("share_low", F), ("share_high", F), ("per_1k_words", F)]),
+    "distinctive_terms": pa.schema([("outlet", S), ("term", S), ("count", I), ("count_rest", I), ("log_odds", F),
+                                    ("z", F), ("kind", S), ("other", S)]),
+    "timeline": pa.schema([("article_id", S), ("outlet", S), ("published", pa.date32()), ("start", I), ("end", I),
+                           ("value", S), ("mod", S), ("sent_start", I), ("sent_end", I), ("text", S), ("type", S),
+                           ("date", pa.date32())]),
+    "figure_claims": pa.schema([("article_id", S), ("outlet", S), ("start", I), ("end", I), ("what", S),
+                                ("value", F), ("qualifier", S), ("attributed_to", S), ("claim_group", S),
+                                ("disagrees", B), ("text", S), ("vague", B), ("scope", S), ("source", S)]),
 }
 ANNOTATION_TABLES = ("mentions", "entities", "quotes", "figures", "timex")
-ALL_TABLES = ("articles", "blocks", "sentences", *ANNOTATION_TABLES, "errors")
+# Researchers' corrections (workbench/corrections.py): rows they touched say so; every application and every
+# correction that could not be applied is a row of its own table.
+for _t in ("blocks", *ANNOTATION_TABLES):
+    SCHEMAS[_t] = SCHEMAS[_t].append(pa.field("corrected", B)).append(pa.field("correction_id", S))
+SCHEMAS["corrections_applied"] = pa.schema([("seq", I), ("correction_id", S), ("source", S), ("table", S),
+                                            ("article_id", S), ("start", I), ("end", I), ("action", S),
+                                            ("before", S), ("after", S)])
+SCHEMAS["corrections_conflicts"] = pa.schema([("correction_id", S), ("source", S), ("table", S), ("article_id", S),
+                                              ("start", I), ("end", I), ("action", S), ("reason", S)])
+CORRECTION_TABLES = ("corrections_applied", "corrections_conflicts")
+ALL_TABLES = ("articles", "blocks", "sentences", *ANNOTATION_TABLES, *CORRECTION_TABLES, "errors")
 
 
 def sort_keys(table: str, columns: Iterable[str]) -> list[str]:
@@ -45,6 +70,8 @@ def sort_keys(table: str, columns: Iterable[str]) -> list[str]:
     cols = list(columns)
     if table == "errors":
         return ["source_path", "reason"]
+    if table == "corrections_applied":
+        return ["seq"]
     keys = [c for c in ("article_id", "start", "end") if c in cols]
     return keys or cols[:1]
 
@@ -63,6 +90,8 @@ def frame(table: str, rows: Iterable[Mapping | tuple] | pd.DataFrame) -> pd.Data
                 df[name] = None
         extra = [c for c in df.columns if c not in schema.names]
         df = df[list(schema.names) + extra]
+        if "corrected" in schema.names:  # rows no correction touched (or runs without corrections) are False
+            df["corrected"] = df["corrected"].fillna(False).astype(bool)
     if len(df):
         df = df.sort_values(sort_keys(table, df.columns), kind="stable").reset_index(drop=True)
     return df
@@ -107,6 +136,35 @@ def atomic_write_parquet(tbl: pa.Table, path: Path) -> None:
         raise
 
 
+def write_tables(tables: Mapping[str, object], out_dir: str | Path, *,
+                 metadata: Mapping[str, str] | None = None) -> dict[str, Path]:
+    """Write several tables as `out_dir/<table>.parquet`, all staged before any is renamed in -> {table: path}.
+
+    A run killed while writing leaves the previous set of tables whole and consistent with each other (not some
+    tables new and some old); temporary files left by an earlier killed run are removed first.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    for table in tables:
+        for stale in out.glob(f".{table}.parquet.*.tmp"):
+            stale.unlink(missing_ok=True)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for table, rows in tables.items():
+            fd, tmp = tempfile.mkstemp(prefix=f".{table}.parquet.", suffix=".tmp", dir=out)
+            os.close(fd)
+            staged.append((tmp, out / f"{table}.parquet"))
+            pq.write_table(to_arrow(table, frame(table, rows), metadata), tmp, compression="zstd")
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    except BaseException:
+        for tmp, _ in staged:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        raise
+    return {table: path for table, (_, path) in zip(tables, staged)}
+
+
 def write_table(table: str, rows, out_dir: str | Path, *, metadata: Mapping[str, str] | None = None) -> Path:
     """Write one table as `out_dir/<table>.parquet` atomically -> the path written."""
     df = frame(table, rows)
@@ -128,10 +186,41 @@ def read_table(out_dir: str | Path, table: str, *, columns: list[str] | None = N
     if not path.exists():
         schema = SCHEMAS.get(table)
         return pd.DataFrame(columns=columns or (schema.names if schema is not None else []))
-    df = pd.read_parquet(path, columns=columns)
+    if path.is_dir():
+        frames = list(iter_table_parts(out_dir, table, columns=columns))
+        if not frames:
+            schema = SCHEMAS.get(table)
+            return pd.DataFrame(columns=columns or (schema.names if schema is not None else []))
+        df = pd.concat(frames, ignore_index=True)
+    else:
+        df = pd.read_parquet(path, columns=columns)
     if len(df):
         df = df.sort_values(sort_keys(table, df.columns), kind="stable").reset_index(drop=True)
     return df
+
+
+def table_parts(out_dir: str | Path, table: str) -> list[Path]:
+    """The Parquet files holding a table: its parts in name order, or the single file -> paths ([] if absent)."""
+    path = table_path(out_dir, table)
+    if path.is_dir():
+        # `.`/`_` prefixes are in-flight temporary files and checkpoints, as pyarrow datasets ignore them.
+        return sorted(p for p in path.glob("*.parquet") if not p.name.startswith((".", "_")))
+    return [path] if path.exists() else []
+
+
+def iter_table_parts(out_dir: str | Path, table: str, *, columns: list[str] | None = None) -> Iterator[pd.DataFrame]:
+    """Yield a table one Parquet part at a time (a single-file table is one part) -> DataFrames, unsorted.
+
+    Count-based analyses aggregate per part so a table larger than memory never has to be read whole. Parts are
+    read with the schema unified over all parts, so a column some parts lack comes back as nulls.
+    """
+    parts = table_parts(out_dir, table)
+    if not parts:
+        return
+    schema = pa.unify_schemas([pq.read_schema(p) for p in parts])
+    dataset = pads.dataset([str(p) for p in parts], schema=schema, format="parquet")
+    for fragment in dataset.get_fragments():
+        yield fragment.to_table(schema=schema, columns=columns).to_pandas()
 
 
 def read_provenance(out_dir: str | Path, table: str) -> dict[str, str]:

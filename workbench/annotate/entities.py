@@ -1,27 +1,134 @@
-"""The wb_entities component: writes doc.spans["wb_entities"]; records(doc) -> rows of the `entities` table. (stub)"""
+"""The wb_entities component: gazetteer names (and a statistical model's `doc.ents`) -> doc.spans["wb_entities"].
+
+Each span has label = PERSON/ORG/GPE/NORP/LOC/FAC, `kb_id_` = canonical gazetteer name ("" if unknown) and
+`id_` = actor id ("" if the entity is no party to the conflict). `records(doc)` -> rows of the `entities` table.
+"""
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from ..config import GAZETTEER_CSV
+from .base import doc_text
+from .gazetteer import GazRow, acronym_key, load_gazetteer, read_rows
+from .mentions import longest_matches
+
+SPANS_KEY = "wb_entities"
+ROWS_KEY = "wb_entity_rows"  # doc.user_data: [(start token, end token, label, canonical, actor)]
+MODEL_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+_PARTICLE = re.compile(r"\b([Aa][lr])-(?=\w)")
 
 
-class Stub:
-    """Placeholder until the component is built."""
+def name_variants(name: str) -> list[str]:
+    """A gazetteer name -> the spellings to match literally ("al-Numan" also as "al Numan"; case folds anyway)."""
+    out = [name]
+    spaced = _PARTICLE.sub(r"\1 ", name)
+    if spaced != name:
+        out.append(spaced)
+    for a, b in (("’", "'"), ("'", "’")):
+        if a in name:
+            out.append(name.replace(a, b))
+    return out
 
-    def __init__(self, nlp: Language, name: str) -> None:
+
+def gazetteer_patterns(rows: Iterable[GazRow]) -> list[dict]:
+    """Gazetteer rows -> SpanRuler-style phrase patterns (label = entity label, id = canonical name).
+
+    Acronyms are flagged `case_sensitive` ("US" is a name, "us" a word) and go to a phrase matcher on ORTH; every
+    other name is matched on lower-cased tokens.
+    """
+    patterns = []
+    for r in rows:
+        for v in name_variants(r.name):
+            patterns.append({"label": r.label, "id": r.canonical, "pattern": v, "case_sensitive": bool(acronym_key(v))})
+    return patterns
+
+
+class EntityFinder:
+    """Gazetteer matches via phrase matchers (+ the model's entities when a model ran first), canonicalised."""
+
+    def __init__(self, nlp: Language, name: str, *, spans_key: str = SPANS_KEY,
+                 gazetteer_path: str | Path = GAZETTEER_CSV, use_model_ents: bool = True) -> None:
         self.name = name
+        self.nlp = nlp
+        self.spans_key = spans_key
+        self.use_model_ents = use_model_ents
+        self.gazetteer_path = Path(gazetteer_path)
+        self.initialize(nlp=nlp)
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None, patterns: list[dict] | None = None) -> None:
+        """(Re)load patterns: the given SpanRuler-style ones, else those built from the gazetteer file."""
+        rows = read_rows(self.gazetteer_path)
+        self.gazetteer = load_gazetteer(self.gazetteer_path)
+        patterns = patterns if patterns is not None else gazetteer_patterns(rows)
+        self.entries: dict[str, tuple[str, str, str]] = {}  # match key -> (label, canonical, actor)
+        actors = {r.canonical: r.actor for r in rows}
+        # Two bare PhraseMatchers (what SpanRuler wraps) on LOWER and ORTH: SpanRuler.match builds, dedupes and sorts a
+        # Span per match and a token Matcher for the acronyms cost more than tokenising the text.
+        self.lower = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.orth = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        groups: dict[tuple[str, bool], list[str]] = {}
+        for p in patterns:
+            key = f"{p['label']}|{p['id']}"
+            self.entries[key] = (p["label"], p["id"], actors.get(p["id"], ""))
+            groups.setdefault((key, bool(p.get("case_sensitive"))), []).append(p["pattern"])
+        for (key, case), phrases in groups.items():
+            (self.orth if case else self.lower).add(key, list(self.nlp.tokenizer.pipe(phrases)))
+
+    def _model_spans(self, doc: Doc, taken: set[int]) -> list[tuple[int, int, str, str, str]]:
+        out = []
+        for ent in doc.ents:
+            if ent.label_ not in MODEL_LABELS:
+                continue
+            start, end = ent.start, ent.end
+            while end > start and doc[end - 1].is_space:  # the model sometimes takes the newline after a name
+                end -= 1
+            if end == start or any(i in taken for i in range(start, end)):
+                continue  # gazetteer names win: they carry the canonical name and actor
+            hit = self.gazetteer.lookup(doc[start:end].text)
+            out.append((start, end, ent.label_, "", "") if hit is None else
+                       (start, end, hit.label, hit.canonical, hit.actor))
+        return out
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.spans["wb_entities"] = []
+        strings = self.nlp.vocab.strings
+        found = [(s, e) + self.entries[strings[k]]
+                 for k, s, e in longest_matches(list(self.lower(doc)) + list(self.orth(doc)))]
+        if self.use_model_ents and doc.has_annotation("ENT_IOB"):
+            taken = {i for r in found for i in range(r[0], r[1])}
+            found = sorted(found + self._model_spans(doc, taken))
+        doc.spans[self.spans_key] = [Span(doc, s, e, label=lab, kb_id=can, span_id=act)
+                                     for s, e, lab, can, act in found]
+        # Plain copies for later components and records: iterating a SpanGroup rebuilds a Span object per item.
+        doc.user_data[ROWS_KEY] = found
         return doc
 
 
-@Language.factory("wb_entities", assigns=["doc.spans"], default_config={})
-def make_component(nlp: Language, name: str) -> Stub:
-    """Factory (stub)."""
-    return Stub(nlp, name)
+@Language.factory("wb_entities", assigns=["doc.spans"],
+                  default_config={"spans_key": SPANS_KEY, "gazetteer_path": None, "use_model_ents": True})
+def make_entity_finder(nlp: Language, name: str, spans_key: str, gazetteer_path: str | None,
+                       use_model_ents: bool) -> EntityFinder:
+    """Factory: gazetteer (data/gazetteer.csv unless `gazetteer_path`) + model entities -> EntityFinder."""
+    return EntityFinder(nlp, name, spans_key=spans_key, gazetteer_path=gazetteer_path or GAZETTEER_CSV,
+                        use_model_ents=use_model_ents)
 
 
-def records(doc: Doc) -> list[dict]:
-    """Rows of the `entities` table for one Doc (stub: none)."""
-    return []
+def records(doc: Doc, *, spans_key: str = SPANS_KEY) -> list[dict]:
+    """Rows of the `entities` table (every block) for one Doc."""
+    aid = doc._.article_id
+    text = doc_text(doc)
+    rows = doc.user_data.get(ROWS_KEY) if spans_key == SPANS_KEY else None
+    if rows is None:
+        rows = [(s.start, s.end, s.label_, s.kb_id_, s.id_) for s in doc.spans.get(spans_key, [])]
+    out = []
+    for s, e, label, canonical, actor in rows:
+        start = doc[s].idx
+        end = doc[e - 1].idx + len(doc[e - 1])
+        out.append({"article_id": aid, "start": start, "end": end, "text": text[start:end], "label": label,
+                    "canonical": canonical or None, "actor": actor or None})
+    return out

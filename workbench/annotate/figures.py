@@ -1,27 +1,463 @@
-"""The wb_figures component: writes doc.spans["wb_figures"]; records(doc) -> rows of the `figures` table. (stub)"""
+"""The wb_figures component: reported quantities -> doc.spans["wb_figures"] and rows of the `figures` table.
+
+A figure (CODEBOOK "Figures") = optional qualifier + number (digits, words, "half a million", vague magnitudes
+such as "hundreds") + the counted noun phrase when present, in headline, body and subheading blocks. `what` comes
+from the counted noun's class and the event cue nearest the figure in its sentence ("killed", "uprooted",
+"deployed"), through the first matching rule of data/figures.yaml. Numbers of sources, groups, countries, and
+times, dates, years and ages are not figures.
+
+Why hand-written: spaCy's `like_num` and the model's CARDINAL entities neither value number words nor link a number
+to what it counts, and the rules pipeline has no parse; one regex over `doc.text` finds candidate numbers, so the
+work grows with the numbers in the text, not its tokens.
+"""
 from __future__ import annotations
 
+import bisect
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+import yaml
+from spacy.attrs import IDX, LIKE_NUM, LOWER
 from spacy.language import Language
+from spacy.strings import hash_string
 from spacy.tokens import Doc
 
+from ..blocks import CONTENT_KINDS
+from ..config import DATA_DIR, NUMBERS_YAML
+from .base import block_kind_at, doc_blocks, doc_text, sentence_bounds
 
-class Stub:
-    """Placeholder until the component is built."""
+FIGURES_YAML = DATA_DIR / "figures.yaml"
+SPANS_KEY = "wb_figures"
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_WORD = r"[A-Za-z][\w'’-]*"
 
-    def __init__(self, nlp: Language, name: str) -> None:
+
+class Figure(NamedTuple):
+    """A row of the `figures` table."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    value: float
+    what: str
+    unit: str | None
+    qualifier: str | None
+    vague: bool
+    sent_start: int
+    sent_end: int
+
+
+def _alt(phrases) -> str:
+    """Phrases -> regex alternation, longest first, any whitespace between words."""
+    parts = sorted({str(p) for p in phrases}, key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in parts)
+
+
+def _key(phrase: str) -> str:
+    return " ".join(phrase.lower().split())
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity, so derived cues can be cached per instance
+class FigureCues:
+    """Number words (data/numbers.yaml) and counted nouns, events and rules (data/figures.yaml), compiled."""
+
+    number_re: re.Pattern
+    words: dict
+    vague: dict
+    fractions: dict
+    qualifier_re: re.Pattern
+    qualifiers: dict
+    noun_words: frozenset
+    notc_words: frozenset
+    qualifier_ends: tuple
+    preposition_after: frozenset
+    np_re: re.Pattern
+    noun_re: re.Pattern
+    noun_class: dict
+    units: dict
+    not_counted_re: re.Pattern
+    event_re: re.Pattern
+    event_firsts: tuple
+    triggers: tuple
+    event_class: dict
+    event_units: dict
+    rules: tuple
+
+
+_REGEX_FIELDS = ("number_re", "qualifier_re", "np_re", "noun_re", "not_counted_re", "event_re")
+
+
+@lru_cache(maxsize=4)
+def lowered(cues: FigureCues) -> FigureCues:
+    """The same cues with every regex lower-cased and compiled without re.I, for scanning a lower-cased text.
+
+    Why: Python's case-insensitive matching of long alternations is several times slower than exact matching,
+    and lower-casing a text once is cheap. Patterns hold only lower-case escapes (\\s, \\b, \\w, \\d).
+    """
+    return replace(cues, **{f: re.compile(getattr(cues, f).pattern.lower().replace("(?p<", "(?P<"))
+                            for f in _REGEX_FIELDS})
+
+
+@lru_cache(maxsize=4)
+def load_cues(numbers_path: str | Path = NUMBERS_YAML, figures_path: str | Path = FIGURES_YAML) -> FigureCues:
+    """Read and compile data/numbers.yaml and data/figures.yaml -> FigureCues."""
+    with open(numbers_path, encoding="utf-8") as fh:
+        num = yaml.safe_load(fh)
+    with open(figures_path, encoding="utf-8") as fh:
+        fig = yaml.safe_load(fh)
+    words = {**num["units"], **num["tens"], **num["magnitudes"]}
+    mags = num["magnitudes"]
+    vague = {_key(k): float(v) for k, v in num["vague"].items()}
+    fractions = {_key(k): float(v) for k, v in num.get("fractions", {}).items()}
+    mag = _alt(mags)
+    simple = _alt([*num["units"], *num["tens"]])
+    wordseq = rf"(?:{simple}|{mag})(?:(?:\s+and\s+|[\s-])(?:{simple}|{mag}))*"
+    number = (rf"\b(?:(?P<vague>{_alt(vague)})\b"
+              rf"|(?P<frac>{_alt(fractions)})\s+an?\s+(?P<fmag>{mag})\b"
+              rf"|(?P<digits>{_DIGITS})(?:[\s-]?(?P<dmag>{mag})\b)?"
+              rf"|(?:an?\s+(?=(?:{mag})\b))?(?P<words>{wordseq})\b)"
+              r"(?![-:/]\w|[.,]?\d|\s*%|\s*per\s*cent)")
+    nouns = {_key(w): cls for cls, spec in fig["nouns"].items() for w in spec["words"]}
+    noun_alt = _alt(nouns)
+    stops = _alt([*fig["stop_words"], *num["units"], *num["tens"], *mags])
+    notc = _alt(fig["not_counted"])
+    mod = rf"(?!(?:{stops}|{notc})\b){_WORD}"
+    np_re = (rf"(?P<of>\s+of(?:\s+the)?)?(?P<as>\s+as)?(?:\s+{mod}){{0,3}}?\s+(?P<noun>{noun_alt})\b"
+             rf"(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s+or\s+)(?:{mod}\s+){{0,2}}(?:{noun_alt})\b(?!-))*")
+    events = {_key(p): cls for cls, ps in fig["events"].items() for p in ps}
+    quals = {_key(k): v for k, v in num["qualifiers"].items()}
+    return FigureCues(
+        number_re=re.compile(number, re.I),
+        words={_key(k): float(v) for k, v in words.items()},
+        vague=vague,
+        fractions=fractions,
+        qualifier_re=re.compile(rf"(?:^|(?<=[\s(“\"«]))(?P<q>{_alt(quals)})\s+$", re.I),
+        qualifiers=quals,
+        noun_words=frozenset(w for n in nouns for w in n.split()),
+        notc_words=frozenset(w.lower() for n in fig["not_counted"] for w in str(n).split()),
+        qualifier_ends=tuple(quals),
+        preposition_after=frozenset(w.lower() for w in num.get("preposition_after", [])),
+        np_re=re.compile(np_re, re.I),
+        noun_re=re.compile(rf"\b(?:{noun_alt})\b", re.I),
+        noun_class=nouns,
+        units={cls: spec.get("unit") for cls, spec in fig["nouns"].items()},
+        not_counted_re=re.compile(rf"(?:\s+(?!(?:{stops})\b){_WORD}){{0,3}}?\s*(?:{notc})(?!\w)", re.I),
+        event_re=re.compile(rf"\b(?:{_alt(events)})\b", re.I),
+        event_firsts=tuple(sorted({p.split()[0] for p in events})),
+        triggers=tuple(sorted({w.lower() for phrase in [*words, *vague, *fractions] for w in phrase.split()}
+                              - {"a", "an", "of"})),
+        event_class=events,
+        event_units=dict(fig.get("event_units", {})),
+        rules=tuple(fig["what"]),
+    )
+
+
+def word_value(phrase: str, cues: FigureCues) -> float:
+    """A number in words ("two hundred and fifty", "a dozen", "six") -> its value."""
+    total = current = 0.0
+    for tok in re.split(r"[\s-]+", phrase.lower()):
+        if tok in ("and", "a", "an") or tok not in cues.words:
+            continue
+        v = cues.words[tok]
+        if v == 100 or v == 12:
+            current = max(current, 1.0) * v
+        elif v >= 1000:
+            total += max(current, 1.0) * v
+            current = 0.0
+        else:
+            current += v
+    return total + current
+
+
+def number_value(m: re.Match, cues: FigureCues) -> tuple[float, bool]:
+    """A match of the number regex -> (value, vague)."""
+    if m.group("vague"):
+        return cues.vague[_key(m.group("vague"))], True
+    if m.group("frac"):
+        return cues.fractions[_key(m.group("frac"))] * cues.words[m.group("fmag").lower()], False
+    if m.group("digits"):
+        v = float(m.group("digits").replace(",", ""))
+        return v * (cues.words[m.group("dmag").lower()] if m.group("dmag") else 1.0), False
+    return word_value(m.group("words"), cues), False
+
+
+def qualifier_before(text: str, start: int, cues: FigureCues) -> tuple[int, str] | None:
+    """A qualifier ending right before `start` ("more than ", "crossed ") -> (its start, canonical) or None."""
+    head = text[max(0, start - 30):start]
+    if not head[-1:].isspace():
+        return None
+    head = head.rstrip().lower()
+    # `endswith` with a tuple is one C call; the regex (which also checks the word boundary) runs only on hits.
+    if not head.endswith(cues.qualifier_ends):
+        return None
+    q = cues.qualifier_re.search(text, max(0, start - 30), start)
+    if not q:
+        return None
+    word = q.group("q").lower()
+    if word in ("over", "about", "some", "around"):
+        prev = re.search(r"(\w+)\W*$", text[max(0, q.start() - 30):q.start()])
+        if prev and prev.group(1).lower() in cues.preposition_after:
+            return None  # "control over two towns": a preposition, not a qualifier
+    return q.start(), cues.qualifiers[_key(word)]
+
+
+class Events(NamedTuple):
+    """A Doc's event cues, sorted: starts, ends and classes (parallel lists)."""
+
+    starts: list[int]
+    ends: list[int]
+    classes: list[str]
+
+
+def doc_events(text: str, arr: np.ndarray, cues: FigureCues) -> Events:
+    """Every event cue of a Doc, found from its tokens' lowercase hashes (first word of each cue) -> Events."""
+    hashes = _hashes(cues.event_firsts)
+    lower = arr[:, 1]
+    at = np.minimum(np.searchsorted(hashes, lower), len(hashes) - 1)
+    starts, ends, classes = [], [], []
+    last_end = -1
+    for p in arr[hashes[at] == lower, 2].astype(np.int64).tolist():
+        if p < last_end:
+            continue
+        m = cues.event_re.match(text, p)
+        if m is not None:
+            g = m.group(0)
+            starts.append(p)
+            ends.append(m.end())
+            classes.append(cues.event_class.get(g.lower()) or cues.event_class[_key(g)])
+            last_end = m.end()
+    return Events(starts, ends, classes)
+
+
+def nearest_event(events: Events, s: int, e: int, bounds: tuple[int, int]) -> str | None:
+    """The class of the event cue nearest the figure [s, e) within its sentence -> class or None."""
+    best, best_d = None, None
+    lo = bisect.bisect_left(events.starts, bounds[0])
+    hi = bisect.bisect_left(events.starts, bounds[1])
+    for i in range(lo, hi):
+        ms, me = events.starts[i], events.ends[i]
+        if me <= s:
+            d = s - me
+        elif ms >= e:
+            d = ms - e
+        else:
+            continue  # a cue inside the figure ("displaced people") is its noun, not its event
+        if best_d is None or d < best_d:
+            best, best_d = events.classes[i], d
+    return best
+
+
+def implied_noun(text: str, s: int, bounds: tuple[int, int], cues: FigureCues) -> str | None:
+    """The class of the counted noun nearest before a bare number in its sentence ("attacks ..., 60 since") -> class."""
+    found = None
+    for m in cues.noun_re.finditer(text, bounds[0], s):
+        found = cues.noun_class[_key(m.group(0))]
+    return found
+
+
+_WORD_PUNCT = ".,;:!?()[]\"'“”‘’«»"
+
+
+def lower_next(text: str, end: int, n: int = 6) -> list[str]:
+    """The next `n` whitespace-separated words after `end`, lower-cased -> list."""
+    return text[end:end + 70].lower().split()[:n]
+
+
+_LINKS = {"of", "at", "to", "reached", "reaching"}
+
+
+def noun_before(text: str, start: int, cues: FigureCues) -> str | None:
+    """The class of a counted noun linked to a following bare number ("population of 22 million") or None."""
+    head = text[max(0, start - 40):start]
+    if not head[-1:].isspace():
+        return None
+    words = head.split()
+    if len(words) < 2 or words[-1].lower() not in _LINKS:
+        return None
+    return cues.noun_class.get(words[-2].lower())
+
+
+def decide_what(noun: str | None, event: str | None, cues: FigureCues) -> str:
+    """The `what` category of a figure from its noun class and event class (first matching rule) -> snake_case."""
+    for rule in cues.rules:
+        if "noun" in rule and rule["noun"] != noun:
+            continue
+        if "event" in rule and rule["event"] != event:
+            continue
+        return rule["what"]
+    return noun or event or "count"
+
+
+_AUX = re.compile(r"(?:\s+(?:were|was|are|is|have|has|had|been|being|reportedly|also))*\s+$|\s*$", re.I)
+
+
+def _event_adjacent(text: str, ns: int, ne: int, events: Events) -> str | None:
+    """The class of an event cue touching a bare number ("killed 12", "1,200 wounded", "17 were injured") or None."""
+    i = bisect.bisect_left(events.starts, ne)
+    if i < len(events.starts) and events.starts[i] - ne <= 30 and _AUX.fullmatch(text, ne, events.starts[i]):
+        return events.classes[i]
+    j = bisect.bisect_left(events.ends, ns + 1) - 1
+    if j >= 0 and events.ends[j] <= ns and not text[events.ends[j]:ns].strip():
+        return events.classes[j]
+    return None
+
+
+# Words before a trigger token that may start its number phrase ("a few thousand", "a dozen").
+_LEADS = ("a few ", "an ", "a ")
+_BACK = 8
+
+
+@lru_cache(maxsize=16)
+def _hashes(words: tuple) -> np.ndarray:
+    """Sorted lowercase-string hashes of words (spaCy's LOWER attribute values) -> array for searchsorted."""
+    return np.array(sorted({hash_string(w) for w in words}), dtype=np.uint64)
+
+
+def token_array(doc: Doc) -> np.ndarray:
+    """LIKE_NUM, LOWER and IDX of every token -> (n_tokens, 3) array (one C call, no per-token Python)."""
+    return doc.to_array([LIKE_NUM, LOWER, IDX])
+
+
+def trigger_positions(arr: np.ndarray, cues: FigureCues) -> list[int]:
+    """Character offsets of tokens that may start a number: LIKE_NUM tokens and number words -> sorted list.
+
+    Why arrays: a case-insensitive alternation of number words tried at every character costs a large share of
+    tokenisation itself; the tokens' LIKE_NUM flags and lowercase hashes are already computed, so numpy picks the
+    candidates and the number grammar runs only there.
+    """
+    if len(arr) == 0:
+        return []
+    hashes = _hashes(cues.triggers)
+    lower = arr[:, 1]
+    at = np.minimum(np.searchsorted(hashes, lower), len(hashes) - 1)
+    hit = (arr[:, 0] == 1) | (hashes[at] == lower)
+    return arr[hit, 2].astype(np.int64).tolist()
+
+
+def number_matches(arr: np.ndarray, text: str, cues: FigureCues) -> list[re.Match]:
+    """Every number phrase of a Doc (the number grammar runs only around trigger tokens) -> matches."""
+    out: list[re.Match] = []
+    covered = 0
+    for p in trigger_positions(arr, cues):
+        if p < covered:
+            continue
+        m = None
+        head = text[max(covered, p - _BACK):p].lower()
+        for lead in _LEADS:  # "a dozen", "an estimated", "a few thousand": the article belongs to the number
+            if head.endswith(lead) and (len(head) == len(lead) or not head[-len(lead) - 1].isalnum()):
+                m = cues.number_re.match(text, p - len(lead))
+                if m is not None and m.end() > p:
+                    break
+                m = None
+        m = m or cues.number_re.match(text, p)
+        if m is not None:
+            out.append(m)
+            covered = m.end()
+    return out
+
+
+def _content(doc: Doc, char: int) -> bool:
+    # A Doc without blocks (a bare sentence in a test or notebook) is all content.
+    return not doc_blocks(doc) or block_kind_at(doc, char) in CONTENT_KINDS
+
+
+def find_figures(doc: Doc, cues: FigureCues | None = None) -> list[Figure]:
+    """All figures of a Doc's headline, body and subheading blocks, in text order -> list of Figure."""
+    cues = cues or load_cues()
+    text = doc_text(doc)
+    lower = text.lower()
+    if len(lower) == len(text):  # scan the lower-cased text with exact patterns; slice output from `text`
+        src, rx = lower, lowered(cues)
+    else:
+        src, rx = text, cues
+    if len(doc) == 0:
+        return []
+    arr = token_array(doc)
+    events = doc_events(src, arr, rx)
+    out: list[Figure] = []
+    for m in number_matches(arr, src, rx):
+        ns, ne = m.span()
+        if not _content(doc, ns):
+            continue
+        value, vague = number_value(m, cues)
+        # Cheap set tests on the next words decide whether the noun-phrase regexes need to run at all.
+        nxt = {w.strip(_WORD_PUNCT) for w in lower_next(src, ne)}
+        np = rx.np_re.match(src, ne) if not nxt.isdisjoint(rx.noun_words) else None
+        if np and np.group("of") and not (vague or m.group("dmag") or m.group("fmag") or m.group("words") and
+                                          re.search(r"(?:dozen|hundred|thousand|million|billion)$", m.group("words"), re.I)):
+            np = None  # "one of the ..." / "two of the villages": a partitive, not a count
+        if np is None and not nxt.isdisjoint(rx.notc_words) and rx.not_counted_re.match(src, ne):
+            continue  # "two senior opposition sources", "10 days", "0300 GMT"
+        qual = qualifier_before(src, ns, rx)
+        noun = cues.noun_class[_key(np.group("noun"))] if np else None
+        adjacent = None
+        if np is None:
+            pre = noun_before(src, ns, rx)
+            adjacent = _event_adjacent(text, ns, ne, events)
+            magnitude = bool(m.group("dmag") or m.group("fmag")) or value >= 1_000_000
+            if not (qual or vague or magnitude or pre or adjacent):
+                continue
+            if m.group("digits") and not m.group("dmag") and 1800 <= value <= 2100 and "," not in m.group("digits"):
+                continue  # a year
+            if pre:
+                noun = pre
+        start = qual[0] if qual else ns
+        end = np.end() if np else ne
+        bounds = sentence_bounds(doc, ns)
+        event = adjacent or nearest_event(events, start, end, bounds)
+        if noun is None and event is None:
+            noun = implied_noun(src, start, bounds, rx)
+        what = decide_what(noun, event, cues)
+        unit = cues.units.get(noun) if noun else cues.event_units.get(event)
+        if qual:
+            qualifier = qual[1]
+        elif vague:
+            qualifier = _key(m.group("vague")) + (" of" if np is not None and np.group("of") else "")
+        else:
+            qualifier = None
+        out.append(Figure(doc._.article_id, start, end, text[start:end], float(value), what, unit, qualifier,
+                          vague, bounds[0], bounds[1]))
+    return out
+
+
+class FigureFinder:
+    """Find figures; store spans in doc.spans[spans_key] (label = what) and rows in doc.user_data."""
+
+    def __init__(self, nlp: Language, name: str, *, spans_key: str = SPANS_KEY, numbers_path: str | None = None,
+                 figures_path: str | None = None) -> None:
         self.name = name
+        self.spans_key = spans_key
+        self.cues = load_cues(numbers_path or NUMBERS_YAML, figures_path or FIGURES_YAML)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.spans["wb_figures"] = []
+        rows = find_figures(doc, self.cues)
+        spans = []
+        for f in rows:
+            span = doc.char_span(f.start, f.end, label=f.what, alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        doc.spans[self.spans_key] = spans
+        # Plain dicts survive Doc serialisation (msgpack) when docs cross processes.
+        doc.user_data[SPANS_KEY] = [f._asdict() for f in rows]
         return doc
 
 
-@Language.factory("wb_figures", assigns=["doc.spans"], default_config={})
-def make_component(nlp: Language, name: str) -> Stub:
-    """Factory (stub)."""
-    return Stub(nlp, name)
+@Language.factory("wb_figures", assigns=["doc.spans"],
+                  default_config={"spans_key": SPANS_KEY, "numbers_path": None, "figures_path": None})
+def make_figure_finder(nlp: Language, name: str, spans_key: str, numbers_path: str | None,
+                       figures_path: str | None) -> FigureFinder:
+    """Factory for the figure finder (vocabulary from data/numbers.yaml and data/figures.yaml by default)."""
+    return FigureFinder(nlp, name, spans_key=spans_key, numbers_path=numbers_path, figures_path=figures_path)
 
 
 def records(doc: Doc) -> list[dict]:
-    """Rows of the `figures` table for one Doc (stub: none)."""
-    return []
+    """Rows of the `figures` table for one Doc (computed here if wb_figures did not run) -> list of dicts."""
+    rows = doc.user_data.get(SPANS_KEY)
+    if rows is None:
+        rows = [f._asdict() for f in find_figures(doc)]
+    return [dict(r) for r in rows]

@@ -1,27 +1,524 @@
-"""The wb_mentions component: writes doc.spans["wb_mentions"]; records(doc) -> rows of the `mentions` table. (stub)"""
+"""The wb_mentions component: designation terms (codebook) -> doc.spans["wb_mentions"] with the actor they refer to.
+
+Terms are found by a PhraseMatcher built from data/codebook.yaml (`codebook_to_patterns`, SpanRuler-style
+patterns); each span has
+label = canonical term and `id_` = actor id. The actor comes from, in order: the term's own noun phrase
+("Iranian-backed militias", "anti-government fighters", "the US regime"), a post-modifier ("factions backed by
+Iran", "fighters from Hezbollah"), a possessive pronoun ("its troops"), jihadist context for terror words
+("rebels and militants"), a state that deploys the unit ("Moscow sent special forces"), and finally the term's
+default in the codebook. `records(doc)` -> rows of the `mentions` table for headline/body/subheading blocks only.
+"""
 from __future__ import annotations
 
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+import yaml
+from spacy.attrs import IDX, IS_PUNCT, LOWER, ORTH
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from ..blocks import CONTENT_KINDS
+from ..config import CODEBOOK_YAML
+from .base import block_kind_at, doc_text, in_content, sentence_bounds
+
+SPANS_KEY = "wb_mentions"
+ENTITIES_KEY = "wb_entities"
+ENTITY_ROWS_KEY = "wb_entity_rows"
+ROWS_KEY = "wb_mention_rows"  # doc.user_data: the `mentions` rows, built in the component
+JIHADISTS = "JIHADISTS"
+UNKNOWN = "UNKNOWN"
+_JOINED_CUE = re.compile(r"^(?P<head>.+?)-(?P<cue>[a-z]+)$")  # "U.S.-backed" kept as one token by the tokenizer
+_POSSESSIVE = frozenset({"'s", "’s", "'", "’", "‘s"})
+_HYPHENS = frozenset({"-", "‐", "‑", "–"})
+_COORD = frozenset({"and", "or", "&"})
 
 
-class Stub:
-    """Placeholder until the component is built."""
+@dataclass(frozen=True)
+class TermSpec:
+    """One designation term of the codebook and how its actor may be set."""
 
-    def __init__(self, nlp: Language, name: str) -> None:
+    term: str
+    variants: tuple[str, ...]
+    default: str
+    open_to: frozenset[str] | None = None  # None: any actor; empty: fixed to the default
+    nationality: bool = True
+    jihadist_context: bool = False
+    guarded: dict[str, frozenset[str]] = field(default_factory=dict)
+    next_any: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """The parsed codebook: terms, actor aliases and cue vocabularies."""
+
+    version: str
+    actors: tuple[str, ...]
+    terms: dict[str, TermSpec]
+    aliases: dict[str, str]
+    cues: dict
+
+
+@lru_cache(maxsize=8)
+def load_codebook(path: str | Path = CODEBOOK_YAML) -> Codebook:
+    """Parse data/codebook.yaml -> Codebook (cached per path)."""
+    with open(path, encoding="utf-8") as fh:
+        raw = yaml.safe_load(fh)
+    terms = {}
+    for term, spec in (raw.get("terms") or {}).items():
+        spec = spec or {}
+        open_to = spec.get("open_to")
+        terms[term] = TermSpec(
+            term=term,
+            variants=tuple(spec.get("variants") or [term]),
+            default=spec.get("default", UNKNOWN),
+            open_to=None if open_to is None else frozenset(open_to),
+            nationality=bool(spec.get("nationality", True)),
+            jihadist_context=bool(spec.get("jihadist_context", False)),
+            guarded={k.lower(): frozenset(w.lower() for w in v) for k, v in (spec.get("guarded") or {}).items()},
+            next_any=frozenset(w.lower() for w in spec.get("next_any") or []),
+        )
+    aliases = {}
+    for actor, spec in (raw.get("actors") or {}).items():
+        for a in (spec or {}).get("aliases") or []:
+            aliases[a.lower()] = actor
+    return Codebook(str(raw.get("version", "unknown")), tuple(raw.get("actors") or ()), terms, aliases,
+                    raw.get("cues") or {})
+
+
+def codebook_to_patterns(path: str | Path = CODEBOOK_YAML) -> list[dict]:
+    """Codebook YAML -> SpanRuler-style phrase patterns, one per variant: {"label": term, "pattern": str, "id": term}."""
+    with open(path, encoding="utf-8") as fh:
+        raw = yaml.safe_load(fh)
+    patterns = []
+    for term, spec in (raw.get("terms") or {}).items():
+        spec = spec or {}
+        variants = list(spec.get("variants") or [term]) + list((spec.get("guarded") or {}).keys())
+        for v in dict.fromkeys(variants):
+            patterns.append({"label": term, "pattern": v, "id": term})
+    return patterns
+
+
+class _Cues:
+    """The codebook's cue vocabularies as hash sets of one Vocab (token checks are integer look-ups)."""
+
+    def __init__(self, book: Codebook, strings) -> None:
+        cues = book.cues
+        h = strings.add
+
+        def hs(words) -> frozenset[int]:
+            return frozenset(h(w.lower()) for w in words)
+
+        def words(key: str) -> list[str]:
+            v = cues.get(key, {})
+            return list(v.get("words", []) if isinstance(v, dict) else v)
+
+        self.strings = strings
+        self.nationality = {h(k): v for k, v in (cues.get("nationality") or {}).items()}
+        self.nationality_text = dict(cues.get("nationality") or {})
+        self.aliases = {h(k): v for k, v in book.aliases.items()}
+        self.alias_text = book.aliases
+        self.backed, self.backed_words = hs(words("backed")), frozenset(w.lower() for w in words("backed"))
+        self.backed_map = (cues.get("backed") or {}).get("map", {})
+        self.pro = hs(words("pro"))
+        self.anti = hs(words("anti"))
+        self.anti_map = (cues.get("anti") or {}).get("map", {})
+        self.allied = hs(words("allied"))
+        self.allied_actor = (cues.get("allied") or {}).get("actor", UNKNOWN)
+        modifier_words = [w for k in ("backed", "pro", "led", "anti", "held", "allied") for w in words(k)]
+        self.modifiers = hs(modifier_words)
+        self.modifier_text = frozenset(w.lower() for w in modifier_words)
+        self.post = hs(cues.get("post") or [])
+        self.pronouns = hs(cues.get("pronouns") or [])
+        self.filler = hs(cues.get("np_filler") or [])
+        self.deployable = frozenset(cues.get("deployable") or [])
+        self.deploy_verbs = hs(cues.get("deploy_verbs") or [])
+        self.window = int(cues.get("context_window", 6))
+        self.hyphens = hs(_HYPHENS)
+        self.possessive = hs(_POSSESSIVE)
+        self.coord = hs(_COORD)
+        self.of = h("of")
+        self.guarded = {t: {h(v): hs(ws) for v, ws in spec.guarded.items()} for t, spec in book.terms.items()}
+        self.next_any = {t: hs(spec.next_any) for t, spec in book.terms.items()}
+        self.name_cues = frozenset(self.nationality) | hs(book.aliases)
+        self.fixed_opposition = frozenset(t for t, spec in book.terms.items()
+                                          if spec.open_to == frozenset() and spec.default == "ARMED_OPPOSITION")
+        self.state_default = "SYRIAN_STATE"
+        self.definite = h("the")
+        self.jihadist_terms = frozenset(t for t, spec in book.terms.items() if spec.default == JIHADISTS)
+
+
+class _Term(NamedTuple):
+    """A matched term as plain values (Span objects are built only for the output)."""
+
+    start: int
+    end: int
+    label_: str
+    start_char: int
+    end_char: int
+
+
+def longest_matches(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Matcher output (key, start, end) -> non-overlapping matches, longest first then leftmost, sorted by start.
+
+    Same policy as `spacy.util.filter_spans`, on tuples: work proportional to the matches, no Span objects.
+    """
+    taken: set[int] = set()
+    keep = []
+    for key, start, end in sorted(matches, key=lambda m: (m[1] - m[2], m[1])):
+        if not any(i in taken for i in range(start, end)):
+            keep.append((key, start, end))
+            taken.update(range(start, end))
+    return sorted(keep, key=lambda m: m[1])
+
+
+class _Ent(NamedTuple):
+    """An entity of the Doc as plain values (iterating a SpanGroup builds a Span per item: costly)."""
+
+    start: int
+    end: int
+    label: str
+    canonical: str
+    actor: str
+
+
+def _entities(doc: Doc) -> list[_Ent]:
+    """The Doc's wb_entities as plain tuples (the copy wb_entities left in user_data when present)."""
+    rows = doc.user_data.get(ENTITY_ROWS_KEY)
+    if rows is not None:
+        return [_Ent(*r) for r in rows]
+    return [_Ent(e.start, e.end, e.label_, e.kb_id_, e.id_) for e in doc.spans.get(ENTITIES_KEY, [])]
+
+
+class _Resolver:
+    """Actor resolution for the terms of one Doc: work per match over token attribute arrays, never per token."""
+
+    def __init__(self, doc: Doc, book: Codebook, cues: _Cues, terms: list[_Term], tok: dict[str, list],
+                 ents: list[_Ent]) -> None:
+        self.doc = doc
+        self.book = book
+        self.c = cues
+        self.orth, self.lower, self.idx, self.punct = tok["orth"], tok["lower"], tok["idx"], tok["punct"]
+        self.n = len(self.orth)
+        # token index -> entity span carrying an actor; token index -> term span
+        self.ents = [e for e in ents if e.actor]
+        self.ent_at: dict[int, _Ent] = {i: e for e in self.ents for i in range(e.start, e.end)}
+        self.place_at = {e.end - 1 for e in ents if not e.actor and e.label == "GPE"}
+        self.term_at: dict[int, _Term] = {i: s for s in terms for i in range(s.start, s.end)}
+        self.actor_of: dict[int, str] = {}  # term span start -> resolved actor
+
+    def text(self, i: int) -> str:
+        """The text of token i (a string-store look-up, no Token object)."""
+        return self.c.strings[self.orth[i]]
+
+    def sent_tokens(self, char: int) -> tuple[int, int]:
+        """Token range [start, end) of the sentence containing character `char`."""
+        s, e = sentence_bounds(self.doc, char)
+        return bisect.bisect_left(self.idx, s), bisect.bisect_left(self.idx, e)
+
+    # --- cue units -------------------------------------------------------------------------------------------
+    def _unit(self, i: int, *, nationality: bool) -> tuple[int, int, str] | None:
+        """The actor-bearing unit covering token i -> (start, end, actor) or None."""
+        c = self.c
+        ent = self.ent_at.get(i)
+        if ent is not None and not (ent.label == "NORP" and not nationality):
+            return ent.start, ent.end, ent.actor
+        term = self.term_at.get(i)
+        if term is not None and term.start in self.actor_of:
+            return term.start, term.end, self.actor_of[term.start]
+        orth = self.orth[i]
+        if nationality and orth in c.nationality:
+            return i, i + 1, c.nationality[orth]
+        if orth != self.lower[i] and self.lower[i] in c.aliases:
+            return i, i + 1, c.aliases[self.lower[i]]
+        if orth in c.possessive or orth in c.hyphens or self.lower[i] in c.filler:
+            return None
+        m = _JOINED_CUE.match(self.text(i))
+        if m and m.group("cue") in c.modifier_text:
+            head = m.group("head")
+            actor = (c.nationality_text.get(head) if nationality else None) or c.alias_text.get(head.lower())
+            if actor:
+                return i, i + 1, actor
+        return None
+
+    def _effective(self, start: int, end: int, actor: str) -> str:
+        """Apply the modifier around a unit: anti-X, pro-X, X-backed -> the term's actor (X-led, X-held: X)."""
+        c = self.c
+        joined = _JOINED_CUE.match(self.text(start)) if end - start == 1 else None
+        if joined and joined.group("cue") in c.backed_words:
+            return c.backed_map.get(actor, UNKNOWN)
+        j = end
+        if j < self.n and self.orth[j] in c.hyphens:
+            j += 1
+        if j < self.n and self.lower[j] in c.backed:
+            return c.backed_map.get(actor, UNKNOWN)
+        k = start - 1
+        if k >= 0 and self.orth[k] in c.hyphens:
+            k -= 1
+        if k >= 0 and self.lower[k] in c.anti:
+            return c.anti_map.get(actor, UNKNOWN)
+        if k >= 0 and self.lower[k] in c.pro:
+            return c.backed_map.get(actor, actor)
+        return actor
+
+    @staticmethod
+    def _accept(spec: TermSpec, actor: str | None) -> bool:
+        return actor is not None and (spec.open_to is None or actor in spec.open_to)
+
+    # --- resolution steps --------------------------------------------------------------------------------------
+    def _left(self, span: _Term, spec: TermSpec, sent: tuple[int, int]) -> str | None:
+        """The term's own noun phrase, read leftwards over modifiers: "Iranian-backed", "anti-government", "US"."""
+        c = self.c
+        i = span.start - 1
+        steps = 0
+        saw_allied = False
+        while i >= sent[0] and steps < 8:
+            unit = self._unit(i, nationality=spec.nationality)
+            if unit is not None:
+                actor = self._effective(*unit)
+                if self._accept(spec, actor):
+                    return actor
+                i = unit[0] - 1
+                steps += 1
+                continue
+            low, orth = self.lower[i], self.orth[i]
+            if (i in self.place_at and i + 1 < span.start and self.orth[i + 1] in c.possessive
+                    and spec.default == c.state_default):
+                return UNKNOWN  # "Lebanon's army": a state that is no party the codebook names
+            if low in c.pronouns:
+                return self._pronoun(i, sent, spec)
+            if low in c.allied:
+                saw_allied = True
+            if not (orth in c.hyphens or orth in c.possessive or low in c.filler or low in c.modifiers):
+                break
+            i -= 1
+            steps += 1
+        if saw_allied and self._accept(spec, c.allied_actor):
+            return c.allied_actor
+        return None
+
+    def _right(self, span: _Term, spec: TermSpec, sent: tuple[int, int]) -> str | None:
+        """A post-modifier naming the owner: "factions backed by Iran", "troops from the Republican Guard"."""
+        c = self.c
+        i = span.end
+        if i >= sent[1] or self.lower[i] not in c.post:
+            return None
+        via_backer = self.lower[i] in c.backed
+        i += 1
+        stop = min(sent[1], i + 6)
+        while i < stop:
+            if self.punct[i] and self.orth[i] not in c.hyphens and self.orth[i] not in c.possessive:
+                return None
+            unit = self._unit(i, nationality=spec.nationality)
+            if unit is not None:
+                actor = self._effective(*unit)
+                if via_backer:
+                    actor = c.backed_map.get(actor, UNKNOWN)
+                if self._accept(spec, actor):
+                    return actor
+                i = unit[1]
+                continue
+            term = self.term_at.get(i)
+            if term is not None:  # "militias loyal to the regime": the later term's own default actor
+                actor = self.book.terms[term.label_].default
+                actor = c.backed_map.get(actor, UNKNOWN) if via_backer else actor
+                return actor if self._accept(spec, actor) else None
+            i += 1
+        return None
+
+    def _pronoun(self, i: int, sent: tuple[int, int], spec: TermSpec) -> str | None:
+        """'its'/'their' at token i -> the nearest actor named before it (this or the previous sentence)."""
+        lo = self.sent_tokens(self.idx[sent[0] - 1])[0] if sent[0] > 0 else 0
+        j = i - 1
+        while j >= lo:
+            unit = self._unit(j, nationality=False)
+            if unit is not None and self._accept(spec, unit[2]):
+                return unit[2]
+            j = (unit[0] if unit else j) - 1
+        return None
+
+    def _jihadist(self, span: _Term, sent: tuple[int, int]) -> bool:
+        """Whether a terror word singles out jihadists: set against rebels, or a jihadist group named near it."""
+        c = self.c
+        # "rebels and militants" / "militants and key Turkish-backed opposition factions"
+        if span.start >= 2 and self.lower[span.start - 1] in c.coord:
+            left = self.term_at.get(span.start - 2)
+            if left is not None and left.label_ in c.fixed_opposition:
+                return True
+        if span.end < sent[1] and self.lower[span.end] in c.coord:
+            for j in range(span.end + 1, min(sent[1], span.end + 6)):
+                t = self.term_at.get(j)
+                if t is not None:
+                    if t.label_ in c.fixed_opposition:
+                        return True
+                    break
+                if self.punct[j] and self.orth[j] not in c.hyphens:
+                    break
+        lo = sent[0]
+        if span.start > 0 and self.lower[span.start - 1] == c.definite and sent[0] > 0:
+            lo = self.sent_tokens(self.idx[sent[0] - 1])[0]  # "the militants": also the sentence before
+        if any(e.actor == JIHADISTS and lo <= e.start < sent[1] for e in self.ents):
+            return True
+        return any(t.label_ in c.jihadist_terms and sent[0] <= t.start < sent[1] and t.start != span.start
+                   for t in set(self.term_at.values()))
+
+    def _deployed(self, span: _Term, sent: tuple[int, int]) -> str | None:
+        """'Moscow sent more special forces', 'The Turkish army dispatched soldiers' -> the deploying state's actor."""
+        seen_verb = False
+        for j in range(span.start - 1, max(sent[0], span.start - self.c.window) - 1, -1):
+            if j in self.term_at and not seen_verb:
+                return None  # another designation sits between: "rebels sent forces" is not about a state
+            if self.lower[j] in self.c.deploy_verbs:
+                seen_verb = True
+                continue
+            unit = self._unit(j, nationality=True) if seen_verb else None
+            if unit is not None:  # "Moscow sent", "The Turkish military sent"
+                return unit[2]
+        return None
+
+    def _named_force(self, span: _Term, sent: tuple[int, int]) -> str | None:
+        """Singular 'the dominant force' -> the actor of the nearest group (ORG) named before it in the sentence."""
+        for j in range(span.start - 1, sent[0] - 1, -1):
+            ent = self.ent_at.get(j)
+            if ent is not None and ent.label == "ORG":
+                return ent.actor
+        return None
+
+    def resolve(self, span: _Term) -> str:
+        """One term span -> its actor id."""
+        spec = self.book.terms[span.label_]
+        if spec.open_to is not None and not spec.open_to:
+            return spec.default
+        s0, s1 = self.sent_tokens(span.start_char)
+        sent = (min(s0, span.start), max(s1, span.end))
+        actor = self._left(span, spec, sent) or self._right(span, spec, sent)
+        if actor is None and spec.jihadist_context and self._jihadist(span, sent):
+            actor = JIHADISTS
+        if actor is None and span.end - span.start == 1 and self.lower[span.start] in self.c.guarded[span.label_]:
+            actor = self._named_force(span, sent)
+        if actor is None and span.label_ in self.c.deployable:
+            actor = self._deployed(span, sent)
+        return actor if self._accept(spec, actor) else spec.default
+
+
+class MentionFinder:
+    """Find codebook designation terms with a PhraseMatcher, drop non-designations, and resolve each term's actor."""
+
+    def __init__(self, nlp: Language, name: str, *, spans_key: str = SPANS_KEY,
+                 codebook_path: str | Path = CODEBOOK_YAML) -> None:
         self.name = name
+        self.spans_key = spans_key
+        self.codebook_path = Path(codebook_path)
+        self.vocab = nlp.vocab
+        self.nlp = nlp
+        self.initialize(nlp=nlp)
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None, patterns: list[dict] | None = None) -> None:
+        """(Re)load the codebook and its patterns (the given SpanRuler-style patterns, else `codebook_to_patterns`)."""
+        self.book = load_codebook(self.codebook_path)
+        self.cues = _Cues(self.book, self.vocab.strings)
+        patterns = patterns if patterns is not None else codebook_to_patterns(self.codebook_path)
+        # A bare PhraseMatcher (the SpanRuler's own matcher) rather than SpanRuler.match: that builds, dedupes and
+        # sorts a Span per match, which costs as much as tokenising the text at this term density.
+        self.matcher = PhraseMatcher(self.vocab, attr="LOWER")
+        by_label: dict[str, list[str]] = {}
+        for p in patterns:
+            by_label.setdefault(p["label"], []).append(p["pattern"])
+        for label, phrases in by_label.items():
+            self.matcher.add(label, list(self.nlp.tokenizer.pipe(phrases)))
+        self.patterns = list(patterns)
+
+    def _is_designation(self, r: _Resolver, span: _Term, names: set[int], term_tokens: set[int]) -> bool:
+        c = self.cues
+        guarded = c.guarded[span.label_]
+        if span.end - span.start == 1 and r.lower[span.start] in guarded:
+            before = set(r.lower[max(0, span.start - 2):span.start])
+            if not before & guarded[r.lower[span.start]]:
+                return False
+        need = c.next_any[span.label_]
+        if need:
+            j = span.end + (1 if span.end < r.n and r.orth[span.end] in c.hyphens else 0)
+            if j >= r.n or r.lower[j] not in need:
+                return False
+        if any(i in names for i in range(span.start, span.end)):
+            return False  # inside a gazetteer name: "Tiger Forces", "Army of Glory"
+        return not self._looks_like_name(r, span, term_tokens)
+
+    def _looks_like_name(self, r: _Resolver, span: _Term, term_tokens: set[int]) -> bool:
+        """A capitalised term inside a capitalised phrase mid-sentence ("the Tiger Forces", "Army of Conquest")."""
+        text = doc_text(r.doc)
+        i = span.start
+        if not text[r.idx[i]].isupper() or i == 0 or block_kind_at(r.doc, r.idx[i]) == "headline":
+            return False
+        sent_start = sentence_bounds(r.doc, r.idx[i])[0]
+        if r.idx[i] <= sent_start:
+            return False
+        p = i - 1
+        if (text[r.idx[p]].isupper() and r.idx[p] > sent_start and p not in term_tokens and not r.punct[p]
+                and r.lower[p] not in self.cues.name_cues):
+            return True
+        return span.end + 1 < r.n and r.lower[span.end] == self.cues.of and text[r.idx[span.end + 1]].isupper()
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.spans["wb_mentions"] = []
+        matches = longest_matches(self.matcher(doc))
+        doc.user_data[ROWS_KEY] = []
+        if not matches:
+            doc.spans[self.spans_key] = []
+            return doc
+        arr = doc.to_array([ORTH, LOWER, IDX, IS_PUNCT])
+        tok = {"orth": arr[:, 0].tolist(), "lower": arr[:, 1].tolist(), "idx": arr[:, 2].tolist(),
+               "punct": arr[:, 3].tolist()}
+        text = doc_text(doc)
+        ends = [tok["idx"][e - 1] + len(self.vocab.strings[tok["orth"][e - 1]]) for _, _, e in matches]
+        strings = self.vocab.strings
+        found = [_Term(s, e, strings[key], tok["idx"][s], end) for (key, s, e), end in zip(matches, ends)]
+        ents = _entities(doc)
+        names = {i for e in ents if e.canonical and e.label != "NORP" for i in range(e.start, e.end)}
+        term_tokens = {i for t in found for i in range(t.start, t.end)}
+        probe = _Resolver(doc, self.book, self.cues, [], tok, [])
+        terms = [t for t in found if self._is_designation(probe, t, names, term_tokens)]
+        resolver = _Resolver(doc, self.book, self.cues, terms, tok, ents)
+        out, rows = [], []
+        aid = doc._.article_id
+        for t in terms:  # left to right, so "regime" is resolved before the "forces" it modifies
+            actor = resolver.resolve(t)
+            resolver.actor_of[t.start] = actor
+            out.append(Span(doc, t.start, t.end, label=t.label_, span_id=actor))
+            kind = block_kind_at(doc, t.start_char)
+            if kind in CONTENT_KINDS:
+                sent_start, sent_end = sentence_bounds(doc, t.start_char)
+                rows.append({"article_id": aid, "start": t.start_char, "end": t.end_char,
+                             "surface": text[t.start_char:t.end_char], "term": t.label_, "actor": actor,
+                             "block_kind": kind, "sent_start": sent_start, "sent_end": sent_end})
+        doc.spans[self.spans_key] = out
+        doc.user_data[ROWS_KEY] = rows
         return doc
 
 
-@Language.factory("wb_mentions", assigns=["doc.spans"], default_config={})
-def make_component(nlp: Language, name: str) -> Stub:
-    """Factory (stub)."""
-    return Stub(nlp, name)
+@Language.factory("wb_mentions", assigns=["doc.spans"],
+                  default_config={"spans_key": SPANS_KEY, "codebook_path": None})
+def make_mention_finder(nlp: Language, name: str, spans_key: str, codebook_path: str | None) -> MentionFinder:
+    """Factory: designation finder configured from data/codebook.yaml (unless `codebook_path`) -> MentionFinder."""
+    return MentionFinder(nlp, name, spans_key=spans_key, codebook_path=codebook_path or CODEBOOK_YAML)
 
 
-def records(doc: Doc) -> list[dict]:
-    """Rows of the `mentions` table for one Doc (stub: none)."""
-    return []
+def records(doc: Doc, *, spans_key: str = SPANS_KEY) -> list[dict]:
+    """Rows of the `mentions` table for one Doc: designations in headline, body and subheading blocks only."""
+    rows = doc.user_data.get(ROWS_KEY) if spans_key == SPANS_KEY else None
+    if rows is not None:  # built by the component while it had the term tuples at hand
+        return [dict(r) for r in rows]
+    aid = doc._.article_id
+    rows = []
+    for s in doc.spans.get(spans_key, []):
+        if not in_content(doc, s.start_char):
+            continue
+        sent_start, sent_end = sentence_bounds(doc, s.start_char)
+        rows.append({"article_id": aid, "start": s.start_char, "end": s.end_char, "surface": s.text,
+                     "term": s.label_, "actor": s.id_ or UNKNOWN, "block_kind": block_kind_at(doc, s.start_char),
+                     "sent_start": sent_start, "sent_end": sent_end})
+    return rows

@@ -1,27 +1,581 @@
-"""The wb_quotes component: writes doc.spans["wb_quotes"]; records(doc) -> rows of the `quotes` table. (stub)"""
+"""The wb_quotes component: direct quotations and who spoke them -> doc.spans["wb_quotes"], rows of `quotes`.
+
+Rules (CODEBOOK "Quotes"): text between “ ”, " " or « » with at least `min_words` words, in any block; an opening
+mark never closed runs to the end of its paragraph, a closing mark never opened starts at its paragraph's start.
+The speaker comes from the words around the quote ("..., X said" / "X said: ..." / "according to X"), is
+canonicalised through the gazetteer, and back-references ("the statement said", "the source added", "he said")
+resolve to the last issuing body, source or person of the article. A quote with no attribution of its own
+continues the previous quote of its paragraph (interrupted quotes) or of the paragraph it continues.
+
+All matching is regexes over `doc.text` with work proportional to the quote marks found, so the rules pipeline
+stays near the speed of bare tokenisation; the same rules run on both pipelines so their rows agree.
+"""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+import yaml
+from rapidfuzz import fuzz
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..config import DATA_DIR
+from .base import block_kind_at, doc_blocks, doc_text
+from .sentences import sentence_starts
 
-class Stub:
-    """Placeholder until the component is built."""
+QUOTES_YAML = DATA_DIR / "quotes.yaml"
+SPANS_KEY = "wb_quotes"
+# Attribution verbs further than this many words after a closing mark belong to another clause.
+MAX_AFTER_WORDS = 12
+# A speaker phrase longer than this is a clause, not a name.
+MAX_SPEAKER_WORDS = 10
+_PUNCT_STRIP = " \t\u00a0,;:.–—-()[]\"“”«»'‘’"
 
-    def __init__(self, nlp: Language, name: str) -> None:
+
+class Quote(NamedTuple):
+    """A row of the `quotes` table."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    speaker: str | None
+    speaker_start: int | None
+    speaker_end: int | None
+    block_kind: str | None
+
+
+class Piece(NamedTuple):
+    """Quoted text inside one paragraph: mark positions (-1 when the mark is missing) and the words between."""
+
+    open_mark: int
+    start: int
+    end: int
+    close_mark: int
+    para: int
+
+
+class Speaker(NamedTuple):
+    """A resolved speaker: canonical name (None = names nobody) and where the text names it."""
+
+    name: str | None
+    start: int | None
+    end: int | None
+
+
+def _words(items: list[str]) -> frozenset[str]:
+    return frozenset(str(w) for w in items)
+
+
+def _alternation(phrases: list[str]) -> str:
+    """Phrases -> a regex alternation, longest first, spaces matching any whitespace."""
+    parts = sorted({str(p) for p in phrases}, key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in parts)
+
+
+@dataclass(frozen=True)
+class QuoteCues:
+    """Quote marks and attribution vocabulary from data/quotes.yaml, compiled."""
+
+    openers: frozenset[str]
+    closers: frozenset[str]
+    mark_re: re.Pattern
+    min_words: int
+    verb_re: re.Pattern
+    according_re: re.Pattern
+    verb_lower_re: re.Pattern
+    according_lower_re: re.Pattern
+    object_only: frozenset[str]
+    document_nouns: frozenset[str]
+    issued_by_re: re.Pattern
+    source_nouns: frozenset[str]
+    nobody: frozenset[str]
+    pronouns: frozenset[str]
+    titles: frozenset[str]
+    not_subject: frozenset[str]
+    determiners: frozenset[str]
+    org_words: frozenset[str]
+    aliases: dict = field(default_factory=dict)
+
+
+@lru_cache(maxsize=4)
+def load_cues(path: str | Path = QUOTES_YAML) -> QuoteCues:
+    """Read and compile data/quotes.yaml -> QuoteCues."""
+    with open(path, encoding="utf-8") as fh:
+        cfg = yaml.safe_load(fh)
+    marks = cfg["marks"]
+    all_marks = [*marks["open"], *marks["close"], *marks["straight"]]
+    return QuoteCues(
+        openers=_words(marks["open"]),
+        closers=_words(marks["close"]),
+        mark_re=re.compile("[" + re.escape("".join(all_marks)) + "]"),
+        min_words=int(cfg.get("min_words", 4)),
+        verb_re=re.compile(r"\b(?:" + _alternation(cfg["speech_verbs"]) + r")\b", re.I),
+        according_re=re.compile(r"\b(?:" + _alternation(cfg["according_to"]) + r")\b", re.I),
+        # Exact-case twins for scanning a lower-cased text: re.I over long alternations is several times slower.
+        verb_lower_re=re.compile(r"\b(?:" + _alternation([str(v).lower() for v in cfg["speech_verbs"]]) + r")\b"),
+        according_lower_re=re.compile(r"\b(?:" + _alternation([str(v).lower() for v in cfg["according_to"]]) + r")\b"),
+        object_only=_words(cfg.get("object_only_verbs", [])),
+        document_nouns=_words(cfg.get("document_nouns", [])),
+        issued_by_re=re.compile(r"\s(?:" + _alternation(cfg.get("issued_by", [])) + r")\s+(.+)$", re.I),
+        source_nouns=_words(cfg.get("source_nouns", [])),
+        nobody=_words(cfg.get("nobody", [])),
+        pronouns=_words(cfg.get("person_pronouns", [])),
+        titles=_words(cfg.get("titles", [])),
+        not_subject=_words(cfg.get("not_subject_start", [])),
+        determiners=_words(cfg.get("determiners", [])),
+        org_words=_words(cfg.get("org_words", [])),
+        aliases=dict(cfg.get("speaker_aliases") or {}),
+    )
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_lookup():
+    """The gazetteer's `lookup` if the module is importable, else a stub returning None."""
+    try:
+        from .gazetteer import lookup
+    except Exception:  # the gazetteer is optional: speakers then keep their written form
+        return lambda surface: None
+    return lookup
+
+
+def gazetteer_lookup(surface: str):
+    """A name as written -> GazEntry(canonical, label, actor) or None (never raises)."""
+    try:
+        return _gazetteer_lookup()(surface)
+    except Exception:
+        return None
+
+
+# ---------------------------------------------------------------------------------------------- pairing marks
+
+
+def paragraphs(doc: Doc) -> list[tuple[int, int]]:
+    """Paragraph bounds of a Doc: its blocks when wb_blocks ran, else its non-blank lines -> [(start, end)]."""
+    blocks = doc_blocks(doc)
+    if blocks:
+        return [(b.start, b.end) for b in blocks]
+    return [(m.start(), m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", doc_text(doc))]
+
+
+def _role(text: str, i: int, ps: int, pe: int, is_open: bool, cues: QuoteCues) -> str:
+    """Whether the mark at `i` opens or closes a quote, from the mark and the characters around it."""
+    ch = text[i]
+    prev = text[i - 1] if i > ps else " "
+    nxt = text[i + 1] if i + 1 < pe else " "
+    left_open = prev.isspace() or prev in "([{—–-/:"
+    right_open = not nxt.isspace() and nxt not in ".,;:!?)]}"
+    if ch in cues.openers:
+        return "close" if is_open and not left_open and not right_open else "open"
+    if ch in cues.closers:
+        return "open" if not is_open and left_open and right_open else "close"
+    if left_open and right_open:
+        return "open"
+    if not left_open and not right_open:
+        return "close"
+    return "close" if is_open else "open"
+
+
+def pair_marks(text: str, paras: list[tuple[int, int]], cues: QuoteCues) -> list[Piece]:
+    """Pair quote marks paragraph by paragraph -> every quoted Piece, scare quotes included, in text order."""
+    pieces: list[Piece] = []
+    for pi, (ps, pe) in enumerate(paras):
+        open_at = None
+        for m in cues.mark_re.finditer(text, ps, pe):
+            i = m.start()
+            if _role(text, i, ps, pe, open_at is not None, cues) == "open":
+                if open_at is not None:  # opened twice: the first quote ran up to the second mark
+                    pieces.append(Piece(open_at, open_at + 1, i, -1, pi))
+                open_at = i
+            elif open_at is not None:
+                pieces.append(Piece(open_at, open_at + 1, i, i, pi))
+                open_at = None
+            else:
+                pieces.append(Piece(-1, ps, i, i, pi))
+        if open_at is not None:
+            pieces.append(Piece(open_at, open_at + 1, pe, -1, pi))
+    out = []
+    for p in pieces:
+        s, e = p.start, p.end
+        if p.open_mark < 0:
+            while s < e and text[s].isspace():
+                s += 1
+        if p.close_mark < 0:
+            while e > s and text[e - 1].isspace():
+                e -= 1
+        out.append(p._replace(start=s, end=e))
+    return out
+
+
+def is_quote(text: str, piece: Piece, cues: QuoteCues) -> bool:
+    """A piece long enough to be a quotation rather than a scare quote -> bool."""
+    return len(text[piece.start:piece.end].split()) >= cues.min_words
+
+
+# --------------------------------------------------------------------------------------- finding the speaker
+
+
+@dataclass
+class Memory:
+    """What an article has named so far: the referents of "the statement", "the source", "he"."""
+
+    last_body: Speaker | None = None
+    last_person: Speaker | None = None
+    last_source: Speaker | None = None
+    sources: dict[str, Speaker] = field(default_factory=dict)
+    persons: dict[str, str] = field(default_factory=dict)  # surname (lower) -> canonical full name
+    bodies: list[Speaker] = field(default_factory=list)
+
+
+def _segments(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """Comma/dash/bracket-separated pieces of text[s:e], whitespace trimmed -> [(start, end)] (non-empty)."""
+    out = []
+    for m in re.finditer(r"[^,;:—–()\[\]]+", text[s:e]):
+        a, b = s + m.start(), s + m.end()
+        while a < b and text[a] in _PUNCT_STRIP:
+            a += 1
+        while b > a and text[b - 1] in _PUNCT_STRIP:
+            b -= 1
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+def _valid_subject(text: str, seg: tuple[int, int], cues: QuoteCues) -> bool:
+    words = text[seg[0]:seg[1]].split()
+    if not 0 < len(words) <= MAX_SPEAKER_WORDS:
+        return False
+    first = words[0]
+    # "..., speaking on condition of anonymity, said": a participle clause is never the subject.
+    return first.lower() not in cues.not_subject and not (first.islower() and first.endswith("ing"))
+
+
+def _pick_subject(text: str, segs: list[tuple[int, int]], cues: QuoteCues, *, last: bool) -> tuple[int, int] | None:
+    """The subject among the segments before a verb: the nearest valid one, but a name before an appositive."""
+    valid = [s for s in segs if _valid_subject(text, s, cues)]
+    if not valid:
+        return None
+    if not last:
+        return valid[0]
+    seg = valid[-1]
+    # "Bakour, a commander in the group, told": an indefinite appositive follows the name it describes.
+    if len(valid) >= 2 and text[seg[0]:seg[1]].split()[0].lower() in ("a", "an") and segs.index(valid[-2]) == segs.index(seg) - 1:
+        return valid[-2]
+    return seg
+
+
+def _sentence_start(text: str, s: int, e: int) -> int:
+    """The start of the last sentence beginning inside text[s:e] (or s)."""
+    starts = sentence_starts(text[s:e])
+    return s + starts[-1] if starts else s
+
+
+def after_attribution(text: str, piece: Piece, ctx_end: int, cues: QuoteCues, *,
+                      lower: str | None = None) -> tuple[int, int] | None:
+    """The speaker phrase after a closing mark ("..., X said" / "..., said X") -> (start, end) or None."""
+    s = piece.close_mark + 1
+    if piece.close_mark < 0 or s >= ctx_end:
+        return None
+    inner = text[piece.close_mark - 1] if piece.close_mark > 0 else ""
+    rest = text[s:ctx_end].lstrip()
+    if inner in ".!?" and (not rest or rest[0].isupper()):
+        return None  # the quote ended its sentence: what follows is a new one
+    end = ctx_end
+    starts = sentence_starts(text[s:ctx_end])
+    if starts:
+        end = s + starts[0]
+    verbs = cues.verb_lower_re.finditer(lower, s, end) if lower else cues.verb_re.finditer(text, s, end)
+    for v in verbs:
+        if len(text[s:v.start()].split()) > MAX_AFTER_WORDS:
+            return None
+        verb = v.group(0).lower()
+        if verb in cues.object_only:
+            continue
+        if not text[s:v.start()].strip(_PUNCT_STRIP):  # inverted: "..., said Rami X, director of ..."
+            segs = _segments(text, v.end(), end)
+            return segs[0] if segs and _valid_subject(text, segs[0], cues) else None
+        return _pick_subject(text, _segments(text, s, v.start()), cues, last=False)
+    return None
+
+
+# "state media quoted a military source as saying": the one quoted speaks ("X was quoted by Y as saying" is left to
+# the subject rule, which finds X before "was").
+_QUOTED_AS = re.compile(r"\bquoted\s+(?!by\b)((?:[\w'’-]+\s+){0,8}?[\w'’-]+)\s+as\s+saying\b", re.I)
+
+
+def before_attribution(text: str, piece: Piece, ctx_start: int, cues: QuoteCues, *,
+                       lower: str | None = None) -> tuple[int, int] | None:
+    """The speaker phrase before an opening mark ("X said: ...", "according to X, ...") -> (start, end) or None."""
+    if piece.open_mark < 0:
+        return None
+    e = piece.open_mark
+    s = _sentence_start(text, ctx_start, e)
+    if lower:
+        acc, verbs = cues.according_lower_re.finditer(lower, s, e), cues.verb_lower_re.finditer(lower, s, e)
+    else:
+        acc, verbs = cues.according_re.finditer(text, s, e), cues.verb_re.finditer(text, s, e)
+    cands = [(m.start(), m.end(), "acc") for m in acc]
+    cands += [(m.start(), m.end(), m.group(0).lower()) for m in verbs]
+    if "quoted" in (lower or text.lower())[s:e]:
+        cands += [(m.start(1), m.end(1), "quoted") for m in _QUOTED_AS.finditer(text, s, e)]
+    for a, b, kind in sorted(cands, reverse=True):
+        if kind == "quoted":
+            return (a, b)
+        if kind == "acc":
+            segs = _segments(text, b, e)
+            if segs:
+                seg = segs[0]
+                phrase = text[seg[0]:seg[1]]
+                that = re.search(r"\s(?:that|as)\s", phrase)
+                return (seg[0], seg[0] + that.start()) if that else seg
+            continue
+        if kind.endswith("ing"):
+            continue  # a participle ("..., urging X to") shares the subject of the clause's main verb
+        seg = _pick_subject(text, _segments(text, s, a), cues, last=True)
+        if seg is not None:
+            return seg
+    return None
+
+
+# --------------------------------------------------------------------------------------- canonical speakers
+
+
+def _strip_det(words: list[str], cues: QuoteCues) -> list[str]:
+    while words and words[0].lower() in cues.determiners:
+        words = words[1:]
+    return words
+
+
+def _alias(name: str, cues: QuoteCues) -> str:
+    return cues.aliases.get(name, name)
+
+
+def _singular(noun: str) -> str:
+    return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
+
+
+def person_name(phrase: str, cues: QuoteCues) -> str | None:
+    """A phrase naming a person ("Turkey's Foreign Minister Mevlut X") -> the name without titles, or None."""
+    words = phrase.split()
+    for i, w in enumerate(words):  # "Turkey's Foreign Minister ...": the name follows the possessive
+        if w.endswith(("'s", "’s")):
+            words = words[i + 1:]
+            break
+    particles = ("al-", "el-", "bin", "ibn", "abu", "de", "van", "von", "al", "el", "abd")
+    run: list[str] = []  # the trailing run of name words ("UN spokesman Jane Doe" -> "Jane Doe")
+    for w in reversed(words):
+        if not (w[0].isupper() or w.lower().startswith(particles)):
+            break
+        run.insert(0, w)
+    while run and (run[0] in cues.titles or run[0].lower() in cues.determiners):
+        run = run[1:]
+    if not run or len(run) > 5 or not run[-1][0].isupper():
+        return None
+    return " ".join(run)
+
+
+def _earlier_full_name(text: str, surname: str, before: int, cues: QuoteCues) -> str | None:
+    """The last full name ending in `surname` written before `before` ("Colonel Jane X ... X said") -> name."""
+    pat = re.compile(r"((?:[A-Z][\w'’-]+\s+){1,3})" + re.escape(surname) + r"\b")
+    found = None
+    for m in pat.finditer(text, 0, before):
+        firsts = [w for w in m.group(1).split() if w not in cues.titles and not w.endswith(("'s", "’s"))]
+        if firsts:
+            found = " ".join([*firsts[-2:], surname])
+    return found
+
+
+def resolve(text: str, span: tuple[int, int] | None, mem: Memory, cues: QuoteCues) -> Speaker:
+    """A speaker phrase -> Speaker(canonical or None, start, end), updating the article's Memory."""
+    if span is None:
+        return Speaker(None, None, None)
+    s, e = span
+    phrase = text[s:e].strip(_PUNCT_STRIP)
+    s = text.find(phrase, s) if phrase else s
+    e = s + len(phrase)
+    # "X said in a statement": the document is how X spoke, not who.
+    cut = re.search(r"\s+(?:in|on|via)\s+(?:a|an|the|its|his|her|their)\s+(\w+)\b.*$", phrase)
+    if cut and cut.group(1).lower() in cues.document_nouns:
+        phrase = phrase[:cut.start()]
+        e = s + len(phrase)
+    words = _strip_det(phrase.split(), cues)
+    if not words:
+        return Speaker(None, None, None)
+    core = " ".join(words)
+    cs = s + phrase.find(words[0])
+    ce = cs + len(core)
+    low = core.lower()
+    if low in cues.nobody:
+        return Speaker(None, None, None)
+    if low in cues.pronouns:
+        return Speaker(mem.last_person.name, cs, ce) if mem.last_person else Speaker(None, None, None)
+    hit = gazetteer_lookup(core)
+    if hit is not None and hit.label in ("PERSON", "ORG", "GPE"):
+        return _remember(mem, Speaker(_alias(hit.canonical, cues), cs, ce), hit.label, cues)
+    doc_at = _document_head(words, cues)
+    if doc_at is not None:
+        tail = " ".join(words[doc_at:])
+        issuer = cues.issued_by_re.search(tail)
+        if issuer:
+            off = core.find(issuer.group(1), core.find(tail))
+            return resolve(text, (cs + off, cs + off + len(issuer.group(1))), mem, cues)
+        mods = [w for w in words[:doc_at] if w[0].isupper()]
+        if mods:
+            off = core.find(mods[0])
+            return resolve(text, (cs + off, cs + off + len(" ".join(mods))), mem, cues)
+        return Speaker(mem.last_body.name, cs, ce) if mem.last_body else Speaker(None, cs, ce)
+    # Cut trailing prepositional phrases ("commander in the group", "Centre for Syria") unless the gazetteer
+    # knows the longer name.
+    prep = re.search(r"\s(?:in|of|for|at|from|with|on|to)\s", core)
+    core2 = core[:prep.start()] if prep else core
+    w2 = core2.split()
+    head2 = w2[-1].lower()
+    if head2 in cues.source_nouns:
+        definite = phrase.split()[0].lower() in ("the", "this", "that", "these", "those")
+        key = _singular(head2)
+        if definite and len(w2) <= 2:
+            prior = mem.sources.get(key) or mem.last_source
+            if prior is not None:
+                return Speaker(prior.name, cs, ce)
+        spk = Speaker(_common_case(core2), cs, cs + len(core2))
+        mem.sources[key] = spk
+        mem.last_source = spk
+        return spk
+    if any(w in cues.org_words for w in w2):
+        return _remember(mem, Speaker(_alias(core, cues), cs, ce), "ORG", cues)
+    if head2.capitalize() in cues.org_words:
+        # "the ministry said": the body named before whose name holds that word, else the word itself.
+        prior = next((b for b in reversed(mem.bodies) if b.name and head2 in b.name.lower()), None)
+        return Speaker(prior.name, cs, ce) if prior else _remember(mem, Speaker(core2, cs, ce), "ORG", cues)
+    name = person_name(core2, cues)
+    if name:
+        if " " not in name:
+            full = mem.persons.get(name.lower()) or _fuzzy_person(name, mem) or _earlier_full_name(text, name, s, cues)
+            name = full or name
+        hit = gazetteer_lookup(name)
+        if hit is not None and hit.label == "PERSON":
+            name = hit.canonical
+        return _remember(mem, Speaker(_alias(name, cues), cs, cs + len(core2)), "PERSON", cues)
+    if len(w2) <= 6 and w2[0][0].isupper():
+        return _remember(mem, Speaker(_alias(core2, cues), cs, cs + len(core2)), "ORG", cues)
+    return Speaker(None, None, None)
+
+
+def _document_head(words: list[str], cues: QuoteCues) -> int | None:
+    """Index of the document noun heading a phrase ("a UN report in May", "statement issued by X") or None."""
+    for i, w in enumerate(words):
+        low = w.lower()
+        if low in cues.document_nouns:
+            return i
+        if low in cues.not_subject or low in ("issued", "released", "published"):
+            return None
+    return None
+
+
+def _common_case(phrase: str) -> str:
+    """"Opposition sources" (capitalised only by its sentence) -> "opposition sources"; "Syrian ..." stays."""
+    first, _, rest = phrase.partition(" ")
+    if first[:1].isupper() and not first[1:2].isupper() and gazetteer_lookup(first) is None:
+        first = first.lower()
+    return f"{first} {rest}".strip()
+
+
+def _fuzzy_person(surname: str, mem: Memory) -> str | None:
+    """A surname spelled differently from the one met before ("Bakkor" after "Bakour") -> full name or None."""
+    for known, full in mem.persons.items():
+        if fuzz.ratio(surname.lower(), known) >= 80:
+            return full
+    return None
+
+
+def _remember(mem: Memory, spk: Speaker, label: str, cues: QuoteCues) -> Speaker:
+    if label == "PERSON":
+        mem.last_person = spk
+        if spk.name:
+            mem.persons[spk.name.split()[-1].lower()] = spk.name
+    else:
+        mem.last_body = spk
+        mem.bodies.append(spk)
+    return spk
+
+
+# ------------------------------------------------------------------------------------------------ the component
+
+
+def find_quotes(doc: Doc, cues: QuoteCues | None = None) -> list[Quote]:
+    """All quotations of a Doc with their speakers, in text order -> list of Quote."""
+    cues = cues or load_cues()
+    text = doc_text(doc)
+    lower = text.lower()
+    lower = lower if len(lower) == len(text) else None  # offsets must agree to scan the lower-cased twin
+    paras = paragraphs(doc)
+    pieces = pair_marks(text, paras, cues)
+    mem = Memory()
+    rows: list[Quote] = []
+    kept: list[Piece] = []
+    for k, p in enumerate(pieces):
+        if not is_quote(text, p, cues):
+            continue
+        ps, pe = paras[p.para]
+        nxt = pieces[k + 1] if k + 1 < len(pieces) else None
+        prv = pieces[k - 1] if k > 0 else None
+        after_end = nxt.open_mark if nxt is not None and nxt.para == p.para and nxt.open_mark >= 0 else pe
+        before_start = prv.close_mark + 1 if prv is not None and prv.para == p.para and prv.close_mark >= 0 else ps
+        span = (after_attribution(text, p, after_end, cues, lower=lower)
+                or before_attribution(text, p, before_start, cues, lower=lower))
+        spk = resolve(text, span, mem, cues) if span else Speaker(None, None, None)
+        if spk.name is None and span is None and rows:
+            prev_q = kept[-1]
+            same_para = prev_q.para == p.para
+            continued = prev_q.close_mark < 0 and prev_q.para == p.para - 1
+            if same_para or continued:
+                spk = Speaker(rows[-1].speaker, rows[-1].speaker_start, rows[-1].speaker_end)
+        rows.append(Quote(doc._.article_id, p.start, p.end, text[p.start:p.end], spk.name, spk.start, spk.end,
+                          block_kind_at(doc, p.start)))
+        kept.append(p)
+    # A quote left open at a paragraph's end takes the speaker of the paragraph that continues it.
+    for i in range(len(rows) - 2, -1, -1):
+        if rows[i].speaker is None and kept[i].close_mark < 0 and kept[i + 1].para == kept[i].para + 1 \
+                and kept[i + 1].open_mark >= 0 and rows[i + 1].speaker is not None:
+            rows[i] = rows[i]._replace(speaker=rows[i + 1].speaker, speaker_start=rows[i + 1].speaker_start,
+                                       speaker_end=rows[i + 1].speaker_end)
+    return rows
+
+
+class QuoteFinder:
+    """Find quotations and speakers; store spans in doc.spans[spans_key] and rows in doc.user_data."""
+
+    def __init__(self, nlp: Language, name: str, *, spans_key: str = SPANS_KEY, config_path: str | None = None) -> None:
         self.name = name
+        self.spans_key = spans_key
+        self.cues = load_cues(config_path) if config_path else load_cues()
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.spans["wb_quotes"] = []
+        rows = find_quotes(doc, self.cues)
+        spans = []
+        for q in rows:
+            span = doc.char_span(q.start, q.end, label=q.speaker or "UNATTRIBUTED", alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        doc.spans[self.spans_key] = spans
+        # Plain dicts survive Doc serialisation (msgpack) when docs cross processes.
+        doc.user_data[SPANS_KEY] = [q._asdict() for q in rows]
         return doc
 
 
-@Language.factory("wb_quotes", assigns=["doc.spans"], default_config={})
-def make_component(nlp: Language, name: str) -> Stub:
-    """Factory (stub)."""
-    return Stub(nlp, name)
+@Language.factory("wb_quotes", assigns=["doc.spans"], default_config={"spans_key": SPANS_KEY, "config_path": None})
+def make_quote_finder(nlp: Language, name: str, spans_key: str, config_path: str | None) -> QuoteFinder:
+    """Factory for the quote finder (cues from data/quotes.yaml unless `config_path` is given)."""
+    return QuoteFinder(nlp, name, spans_key=spans_key, config_path=config_path)
 
 
 def records(doc: Doc) -> list[dict]:
-    """Rows of the `quotes` table for one Doc (stub: none)."""
-    return []
+    """Rows of the `quotes` table for one Doc (computed here if wb_quotes did not run) -> list of dicts."""
+    rows = doc.user_data.get(SPANS_KEY)
+    if rows is None:
+        rows = [q._asdict() for q in find_quotes(doc)]
+    return [dict(r) for r in rows]

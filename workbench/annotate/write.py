@@ -7,7 +7,7 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from ..corpus import ReadError, iter_articles
-from ..tables import ALL_TABLES, write_manifest, write_table
+from ..tables import ALL_TABLES, write_manifest, write_tables
 from .pipeline import build_pipeline, pipeline_info
 from .run import Records, annotate_articles
 
@@ -35,7 +35,7 @@ class Summary:
         """A short human summary -> text."""
         lines = [f"annotated {self.n_articles} article(s) with pipeline {self.info.get('pipeline')} "
                  f"({self.info.get('pipeline_version')}); {self.n_errors} input error(s)"]
-        lines += [f"  {name:<12} {n:>8} rows" for name, n in self.tables.items()]
+        lines += [f"  {name:<22} {n:>8} rows" for name, n in self.tables.items()]
         lines.append(f"tables written to {self.out}")
         if self.n_errors:
             lines.append(f"see {self.out / 'errors.parquet'} for the inputs that could not be read")
@@ -57,13 +57,10 @@ def check_output_dir(out: Path, *, force: bool = False) -> None:
 
 
 def write_records(records: Records, out: Path, info: dict[str, str]) -> dict[str, int]:
-    """Write every table of `records` (all tables, empty ones too) into `out` -> {table: rows}."""
-    counts = {}
-    for table in ALL_TABLES:
-        rows = records.tables.get(table, [])
-        write_table(table, rows, out, metadata=info)
-        counts[table] = len(rows)
-    return counts
+    """Write every table of `records` (all tables, empty ones too) into `out`, as one atomic set -> {table: rows}."""
+    rows = {table: records.tables.get(table, []) for table in ALL_TABLES}
+    write_tables(rows, out, metadata=info)
+    return {table: len(r) for table, r in rows.items()}
 
 
 def annotate_corpus(corpus: str | Path, out: str | Path, *, pipeline: str = "rules", meta: str | Path | None = None,
@@ -93,19 +90,22 @@ def annotate_corpus(corpus: str | Path, out: str | Path, *, pipeline: str = "rul
     bar = tqdm(stream, desc="annotating", unit="article", disable=not progress, mininterval=1.0)
     records = annotate_articles(bar, nlp)
     out.mkdir(parents=True, exist_ok=True)
-    apply_corrections_if_any(records, out, corrections)
+    apply_corrections_if_any(records, out, corrections, whole_corpus=True)
     counts = write_records(records, out, info)
     write_manifest(out, {"corpus": str(corpus), "meta": str(meta) if meta else None, **info})
     n_art = counts.get("articles", 0)
     return Summary(out=out, n_articles=n_art, n_errors=counts.get("errors", 0), tables=counts, info=info)
 
 
-def apply_corrections_if_any(records: Records, out: Path, corrections: str | None) -> None:
-    """Apply researchers' corrections to the records in place (no-op until workbench.corrections exists)."""
+def apply_corrections_if_any(records: Records, out: Path, corrections: str | None, *,
+                             whole_corpus: bool = False) -> None:
+    """Apply researchers' corrections (folder `corrections`, default data/corrections, 'none' skips) in place.
+
+    `whole_corpus`: the records hold every article of the run, so corrections for articles absent from them are
+    reported as conflicts (a partition sees only its own articles and must not report the others).
+    """
     if corrections == "none":
         return
-    try:
-        from ..corrections import apply_to_records
-    except ImportError:
-        return
-    apply_to_records(records, corrections_dir=corrections)
+    from ..corrections import apply_to_records
+
+    apply_to_records(records, corrections_dir=corrections, report_unknown_articles=whole_corpus)

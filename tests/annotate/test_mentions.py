@@ -1,0 +1,256 @@
+"""Designations -> actors (wb_mentions): codebook patterns, actor resolution, block restriction, gold-dev target.
+
+The sentences are written for these tests (not taken from the seeds); each checks one resolution rule.
+"""
+from __future__ import annotations
+
+import pytest
+
+import workbench.annotate  # noqa: F401  (registers the factories)
+from workbench.annotate import mentions
+from workbench.annotate.base import make_doc
+from workbench.annotate.pipeline import build_pipeline
+
+LEAD = "Report\n\n"  # a headline line first, so the test sentence is a body block
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_pipeline("rules", components=("wb_entities", "wb_mentions"))
+
+
+def found(nlp, sentence: str) -> list[tuple[str, str, str]]:
+    """(surface, term, actor) of every designation in one body sentence."""
+    doc = nlp(make_doc(nlp, LEAD + sentence, article_id="t"))
+    return [(s.text, s.label_, s.id_) for s in doc.spans["wb_mentions"]]
+
+
+# --- codebook_to_patterns ---------------------------------------------------------------------------------------
+
+def test_codebook_to_patterns_one_pattern_per_variant(tmp_path):
+    path = tmp_path / "codebook.yaml"
+    path.write_text(
+        "version: '9'\nterms:\n"
+        "  rebels: {variants: [rebels, rebel], default: ARMED_OPPOSITION}\n"
+        "  forces: {variants: [forces], default: SYRIAN_STATE, guarded: {force: [main]}}\n",
+        encoding="utf-8",
+    )
+    pats = mentions.codebook_to_patterns(path)
+    assert pats == [
+        {"label": "rebels", "pattern": "rebels", "id": "rebels"},
+        {"label": "rebels", "pattern": "rebel", "id": "rebels"},
+        {"label": "forces", "pattern": "forces", "id": "forces"},
+        {"label": "forces", "pattern": "force", "id": "forces"},
+    ]
+
+
+def test_codebook_covers_every_codebook_term():
+    terms = {p["id"] for p in mentions.codebook_to_patterns()}
+    assert terms == {
+        "regime", "government", "army", "troops", "forces", "soldiers", "loyalists", "liberation", "rebels",
+        "opposition", "militants", "terrorists", "jihadists", "extremists", "insurgents", "fighters", "factions",
+        "militias", "freedom fighters", "revolutionaries", "takfiri", "armed groups", "defectors",
+    }
+
+
+def test_codebook_has_a_version():
+    assert mentions.load_codebook().version == "2.0"
+
+
+# --- actor resolution ------------------------------------------------------------------------------------------
+
+def test_nationality_regime_forces_are_two_mentions(nlp):
+    assert found(nlp, "Syrian regime forces shelled the town on Monday.") == [
+        ("regime", "regime", "SYRIAN_STATE"), ("forces", "forces", "SYRIAN_STATE")]
+
+
+def test_anti_government_fighters(nlp):
+    assert found(nlp, "The statement called on anti-government fighters to lay down their arms.") == [
+        ("government", "government", "SYRIAN_STATE"), ("fighters", "fighters", "ARMED_OPPOSITION")]
+
+
+def test_rebel_held_spans_the_term_only(nlp):
+    assert found(nlp, "Aid reached several rebel-held villages.") == [("rebel", "rebels", "ARMED_OPPOSITION")]
+
+
+def test_iranian_backed_militias(nlp):
+    assert found(nlp, "Iranian-backed militias joined the push.") == [("militias", "militias", "IRAN_AXIS")]
+
+
+def test_turkey_backed_rebel_groups(nlp):
+    assert found(nlp, "Turkey-backed rebel groups hold the north.") == [("rebel", "rebels", "ARMED_OPPOSITION")]
+
+
+def test_jihadist_terror_cells(nlp):
+    assert found(nlp, "Police raided jihadist terror cells near the border.") == [
+        ("jihadist", "jihadists", "JIHADISTS"), ("terror", "terrorists", "JIHADISTS")]
+
+
+def test_the_us_regime(nlp):
+    assert found(nlp, "The minister attacked the US regime over sanctions.") == [("regime", "regime", "USA")]
+
+
+def test_russian_special_forces(nlp):
+    assert found(nlp, "Witnesses saw Russian special forces near the airport.") == [("forces", "forces", "RUSSIA")]
+
+
+def test_iranian_backed_freedom_fighters_is_one_term(nlp):
+    assert found(nlp, "Iranian-backed freedom fighters entered the city.") == [
+        ("freedom fighters", "freedom fighters", "IRAN_AXIS")]
+
+
+def test_russia_backed_syrian_liberation_troops(nlp):
+    assert found(nlp, "Russia-backed Syrian liberation troops advanced overnight.") == [
+        ("liberation", "liberation", "SYRIAN_STATE"), ("troops", "troops", "SYRIAN_STATE")]
+
+
+def test_russian_backed_troops_are_the_syrian_state(nlp):
+    assert found(nlp, "A new wave of Russian-backed troops arrived.") == [("troops", "troops", "SYRIAN_STATE")]
+
+
+def test_army_defectors(nlp):
+    assert found(nlp, "Two army defectors spoke to reporters.") == [
+        ("army", "army", "SYRIAN_STATE"), ("defectors", "defectors", "ARMED_OPPOSITION")]
+
+
+def test_the_assad_regime(nlp):
+    assert found(nlp, "The Assad regime denied the claim.") == [("regime", "regime", "SYRIAN_STATE")]
+
+
+def test_turkish_troops(nlp):
+    assert found(nlp, "Turkish troops crossed the frontier.") == [("troops", "troops", "TURKEY")]
+
+
+def test_backer_named_after_the_term(nlp):
+    assert found(nlp, "Villagers fled as factions backed by Iran moved in.") == [("factions", "factions", "IRAN_AXIS")]
+
+
+def test_fighters_from_a_named_group(nlp):
+    assert found(nlp, "Dozens of fighters from Hezbollah crossed the border.") == [("fighters", "fighters", "IRAN_AXIS")]
+
+
+def test_possessive_pronoun_refers_to_the_state_named_before(nlp):
+    assert found(nlp, "Turkey plans to pull some of its troops out of the province.") == [("troops", "troops", "TURKEY")]
+
+
+def test_state_that_sends_the_unit(nlp):
+    assert found(nlp, "Moscow has quietly sent more special forces to the front.") == [("forces", "forces", "RUSSIA")]
+
+
+def test_unit_sent_by_a_state_named_by_its_army(nlp):
+    assert found(nlp, "The Turkish army dispatched extra soldiers to the border.") == [
+        ("army", "army", "TURKEY"), ("soldiers", "soldiers", "TURKEY")]
+
+
+def test_allied_militias_fight_on_the_government_side(nlp):
+    assert found(nlp, "Government forces and allied militias pressed on.")[-1] == ("militias", "militias", "SYRIAN_STATE")
+
+
+def test_militias_loyal_to_the_regime(nlp):
+    assert found(nlp, "Militias loyal to the regime looted the town.")[0] == ("Militias", "militias", "SYRIAN_STATE")
+
+
+def test_government_of_a_state_outside_the_codebook_is_unknown(nlp):
+    assert found(nlp, "The Lebanese government protested.") == [("government", "government", "UNKNOWN")]
+    assert found(nlp, "Lebanon's army closed the crossing.") == [("army", "army", "UNKNOWN")]
+
+
+def test_definite_militants_refer_back_to_a_named_jihadist_group(nlp):
+    assert found(nlp, "HTS controls the city. The militants rejected the truce.") == [
+        ("militants", "militants", "JIHADISTS")]
+
+
+# --- the referent rule ------------------------------------------------------------------------------------------
+
+def test_terror_word_aimed_at_the_whole_opposition_is_armed_opposition(nlp):
+    assert found(nlp, "The military said the hills were cleared of terrorism.") == [
+        ("terrorism", "terrorists", "ARMED_OPPOSITION")]
+
+
+def test_militants_set_against_rebels_are_jihadists(nlp):
+    assert found(nlp, "The state has fought rebels and militants for years.") == [
+        ("rebels", "rebels", "ARMED_OPPOSITION"), ("militants", "militants", "JIHADISTS")]
+
+
+def test_terror_word_next_to_a_named_jihadist_group(nlp):
+    assert found(nlp, "Washington lists HTS as a terrorist organisation.") == [("terrorist", "terrorists", "JIHADISTS")]
+
+
+def test_armed_groups_in_the_region_are_armed_opposition(nlp):
+    assert found(nlp, "Moscow urged armed groups in the region to accept the truce.") == [
+        ("armed groups", "armed groups", "ARMED_OPPOSITION")]
+
+
+def test_militias_without_a_cue_are_unknown(nlp):
+    assert found(nlp, "Unidentified militias looted the market.") == [("militias", "militias", "UNKNOWN")]
+
+
+# --- what is not a designation -----------------------------------------------------------------------------------
+
+def test_proper_names_are_not_designations(nlp):
+    assert found(nlp, "Units of the Tiger Forces moved north.") == []
+    assert found(nlp, "A spokesman for the Army of Conquest spoke.") == []
+
+
+def test_descriptive_word_inside_a_name_phrase_counts(nlp):
+    assert found(nlp, "A commander in the Jaish al-Izza rebel group spoke.") == [("rebel", "rebels", "ARMED_OPPOSITION")]
+
+
+def test_singular_force_only_for_an_armed_actor(nlp):
+    assert found(nlp, "The town was taken by force.") == []
+    assert found(nlp, "Attacks were blamed on HTS, the dominant force in the province.") == [
+        ("force", "forces", "JIHADISTS")]
+
+
+def test_liberation_only_as_a_modifier_of_an_armed_noun(nlp):
+    assert found(nlp, "Crowds celebrated the liberation of the city.") == []
+
+
+# --- records ------------------------------------------------------------------------------------------------------
+
+ARTICLE = """Rebels seize hilltop from government forces
+
+Rebels said on Monday they had captured a hilltop from government forces.
+
+Rebel fighters stand near a tank in the province, May 3, 2020. (Reuters)
+
+1 Comment
+Anonymous reader
+The rebels are terrorists and the army will win.
+"""
+
+
+def test_records_only_in_headline_body_and_subheading(nlp):
+    doc = nlp(make_doc(nlp, ARTICLE, article_id="a1"))
+    rows = mentions.records(doc)
+    assert {r["block_kind"] for r in rows} == {"headline", "body"}
+    caption_start = ARTICLE.index("Rebel fighters")
+    assert not any(caption_start <= r["start"] for r in rows)  # nothing from the caption or the comments
+
+
+def test_records_offsets_and_sentence_bounds(nlp):
+    doc = nlp(make_doc(nlp, ARTICLE, article_id="a1"))
+    rows = mentions.records(doc)
+    assert len(rows) == 6
+    for r in rows:
+        assert ARTICLE[r["start"]:r["end"]] == r["surface"]
+        assert r["sent_start"] <= r["start"] < r["end"] <= r["sent_end"]
+        assert r["article_id"] == "a1"
+
+
+# --- gold-dev target -------------------------------------------------------------------------------------------------
+
+def _mentions_f1(out_dir, gold_dir) -> float:
+    from workbench.evaluate import evaluate_dir
+
+    scores = evaluate_dir(out_dir, gold_dir, tables=("mentions",))["scores"]
+    return float(scores.loc[scores.table == "mentions", "f1"].iloc[0])
+
+
+def test_gold_dev_mentions_rules(seeds_rules, gold_dir):
+    assert _mentions_f1(seeds_rules, gold_dir) >= 0.95
+
+
+@pytest.mark.slow
+def test_gold_dev_mentions_model(seeds_model, gold_dir):
+    assert _mentions_f1(seeds_model, gold_dir) >= 0.95

@@ -1,0 +1,228 @@
+"""The wb_timex component: extents, TIMEX3 types and values resolved against the publication date."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+import spacy
+
+import workbench.annotate  # noqa: F401  (registers the factories)
+from workbench.annotate import timex
+from workbench.annotate.base import make_doc
+from workbench.evaluate import score_table, load_gold
+from workbench.tables import read_table
+
+FRI = dt.date(2019, 8, 30)  # a Friday in ISO week 35
+
+
+def tx(text: str, published: dt.date | None = FRI) -> list[tuple[str, str, str, str | None]]:
+    """(surface, type, value, mod) of every expression found in `text`."""
+    return [(text[s:e], t, v, m) for s, e, t, v, m, *_ in timex.find_timexes(text, published=published)]
+
+
+def one(text: str, published: dt.date | None = FRI) -> tuple[str, str, str, str | None]:
+    found = tx(text, published)
+    assert len(found) == 1, found
+    return found[0]
+
+
+# --- dates relative to publication ------------------------------------------------------------------------------
+
+def test_weekday_of_publication_is_publication_day():
+    assert one("Residents said on Friday that raids continued.")[2] == "2019-08-30"
+
+
+def test_weekday_in_report_resolves_to_past():
+    assert one("Jets struck the town on Tuesday.")[2] == "2019-08-27"
+
+
+def test_weekday_after_future_cue_resolves_forward():
+    assert one("The truce will hold from Sunday, officials said.")[2] == "2019-09-01"
+
+
+def test_weekday_with_will_earlier_in_sentence_resolves_forward():
+    assert one("Forces will cease fire in the region Saturday morning, the ministry was quoted as saying.")[:3] == (
+        "Saturday morning", "DATE", "2019-08-31")
+
+
+def test_last_and_next_weekday():
+    assert one("It happened last Friday.")[2] == "2019-08-23"
+    assert one("Talks resume next Friday.")[2] == "2019-09-06"
+
+
+def test_yesterday_today_overnight():
+    assert [v for _, _, v, _ in tx("Yesterday and today, after raids overnight.")] == [
+        "2019-08-29", "2019-08-30", "2019-08-29"]
+
+
+def test_last_week_is_previous_iso_week():
+    assert one("The alliance seized the pocket last week.")[1:] == ("DATE", "2019-W34", None)
+
+
+def test_the_past_week_is_a_duration():
+    assert one("Fighting grew over the past week.")[1:3] == ("DURATION", "P1W")
+
+
+def test_earlier_this_month_keeps_earlier_in_extent():
+    assert one("The minister said earlier this month that troops were there.")[:3] == (
+        "earlier this month", "DATE", "2019-08")
+
+
+def test_late_month_has_end_mod():
+    assert one("Raids have continued since late April.") == ("late April", "DATE", "2019-04", "END")
+
+
+def test_since_is_outside_the_extent():
+    assert one("The war has lasted since 2011.")[:3] == ("2011", "DATE", "2011")
+
+
+def test_bare_month_after_publication_month_is_last_year():
+    assert one("The truce collapsed in October.")[2] == "2018-10"
+
+
+def test_approximate_days_ago():
+    assert one("Since capturing the town nearly 10 days ago, jets escalated.") == (
+        "nearly 10 days ago", "DATE", "2019-08-20", "APPROX")
+
+
+def test_explicit_date_with_year():
+    assert one("Idlib province, Syria, August 28, 2019.")[1:3] == ("DATE", "2019-08-28")
+
+
+def test_day_month_order_and_year():
+    assert one("Fighting erupted on 12 March 2018.")[2] == "2018-03-12"
+
+
+def test_season_of_year():
+    assert one("In the summer of 2018, fighters left.")[:3] == ("the summer of 2018", "DATE", "2018-SU")
+
+
+# --- times ------------------------------------------------------------------------------------------------------
+
+def test_clock_on_date_is_one_time_expression():
+    assert one("A truce from 6am on August 31 was agreed.")[:3] == ("6am on August 31", "TIME", "2019-08-31T06:00")
+
+
+def test_clock_with_minutes_and_am():
+    assert one("from 6:00 am on August 31,")[2] == "2019-08-31T06:00"
+
+
+def test_weekday_part_of_day_and_gmt_clock():
+    assert one("Fire will cease from Saturday morning 0300 GMT.")[:3] == (
+        "Saturday morning 0300 GMT", "TIME", "2019-08-31T03:00Z")
+
+
+def test_pm_clock_adds_twelve_hours():
+    assert one("Jets struck at 10:30 p.m. on Thursday.")[2] == "2019-08-29T22:30"
+
+
+# --- durations, sets, present -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,surface,value", [
+    ("its eight-year-long war", "eight-year-long", "P8Y"),
+    ("the eight-year-old conflict", "eight-year-old", "P8Y"),
+    ("Eight years of war", "Eight years", "P8Y"),
+    ("gains of the last 24 hours", "the last 24 hours", "PT24H"),
+    ("in the past few weeks", "the past few weeks", "PXW"),
+    ("in the coming hours", "the coming hours", "PXH"),
+    ("after months of battles", "months", "PXM"),
+    ("In recent weeks, Moscow sent troops", "recent weeks", "PXW"),
+    ("a decade-long conflict", "decade-long", "P10Y"),
+])
+def test_durations(text, surface, value):
+    assert one(text)[:3] == (surface, "DURATION", value)
+
+
+def test_daily_is_a_set():
+    assert one("There are daily reinforcements.")[1:3] == ("SET", "P1D")
+
+
+def test_almost_daily_is_approximate_set():
+    assert one("They documented almost daily bombings.") == ("almost daily", "SET", "P1D", "APPROX")
+
+
+def test_now_is_present_ref():
+    assert one("The Russians have now moved.")[1:] == ("DATE", "PRESENT_REF", None)
+
+
+# --- what is not a temporal expression -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Troops previously held the town.",
+    "Earlier, the army advanced.",
+    "The recent attack killed six.",
+    "May God protect them.",
+    "The Daily Sabah reported it.",
+    "About 2000 people fled.",
+])
+def test_not_timexes(text):
+    assert tx(text) == []
+
+
+# --- without a publication date -------------------------------------------------------------------------------------
+
+def test_unknown_publication_leaves_relative_values_unresolved():
+    found = tx("Yesterday, last week and on Tuesday, and in April.", published=None)
+    assert [v for _, _, v, _ in found] == ["XXXX-XX-XX", "XXXX-WXX", "XXXX-WXX-2", "XXXX-04"]
+
+
+def test_unknown_publication_keeps_absolute_values():
+    assert tx("In 2011 and on August 28, 2019.", published=None)[1][2] == "2019-08-28"
+
+
+# --- the component ----------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def nlp():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("wb_blocks")
+    nlp.add_pipe("wb_timex")
+    return nlp
+
+
+def test_component_writes_spans_labelled_with_type(nlp):
+    doc = nlp(make_doc(nlp, "Russia announced on Friday a truce from 6am on August 31.", article_id="t",
+                       published=FRI))
+    assert [(s.text, s.label_) for s in doc.spans["wb_timex"]] == [("Friday", "DATE"), ("6am on August 31", "TIME")]
+
+
+def test_records_have_offsets_into_text(nlp):
+    text = "Headline from Saturday\n\nRussia on Friday announced a truce.\n"
+    doc = nlp(make_doc(nlp, text, article_id="t", published=FRI))
+    rows = timex.records(doc)
+    assert [text[r["start"]:r["end"]] for r in rows] == [r["text"] for r in rows] == ["Saturday", "Friday"]
+    assert all(r["sent_start"] <= r["start"] < r["end"] <= r["sent_end"] for r in rows)
+
+
+def test_boilerplate_and_comment_blocks_are_skipped(nlp):
+    text = "Truce from Saturday\n\nThe army advanced on Friday.\n\nLeave a Reply\n\n14-12-20 00:30\n"
+    doc = nlp(make_doc(nlp, text, article_id="t", published=FRI))
+    assert [r["text"] for r in timex.records(doc)] == ["Saturday", "Friday"]
+
+
+# --- gold-dev targets ---------------------------------------------------------------------------------------------
+
+def _value_accuracy(out, gold_dir) -> float:
+    score, _ = score_table("timex", load_gold(gold_dir, "timex"), read_table(out, "timex"))
+    row = score.as_row()
+    return min(row["label_accuracy"], row["f1"])
+
+
+def test_gold_dev_value_accuracy_rules(seeds_rules, gold_dir):
+    assert _value_accuracy(seeds_rules, gold_dir) >= 0.90
+
+
+@pytest.mark.slow
+def test_gold_dev_value_accuracy_model(seeds_model, gold_dir):
+    assert _value_accuracy(seeds_model, gold_dir) >= 0.90
+
+
+def test_table_rows_sorted_and_surface_matches(seeds_rules, seeds_dir):
+    df = read_table(seeds_rules, "timex")
+    assert len(df) > 0
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in seeds_dir.glob("*.txt")}
+    assert all(texts[r.article_id][r.start:r.end] == r.text for r in df.itertuples())
+    assert df.equals(df.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True))
+    assert set(df["type"]) <= {"DATE", "TIME", "DURATION", "SET"}
+    assert not pd.isna(df["value"]).any()

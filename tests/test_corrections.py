@@ -1,0 +1,207 @@
+"""Researchers' corrections: recorded append-only, applied on every run, marked in the tables, conflicts reported."""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from workbench import corrections as C
+from workbench.annotate.run import Records
+from workbench.annotate.write import annotate_corpus
+from workbench.evaluate import evaluate_dir
+from workbench.tables import read_table
+
+TEXT = (
+    "Rebels shell town as army advances\n\n"
+    "The army said on Friday that rebels had shelled the town, killing at least 12 civilians.\n\n"
+    "Smoke rises over the town after the shelling.\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def cheap_pipeline(monkeypatch):
+    """Blocks and sentences only: corrections work on any table's rows, whatever the components find."""
+    from workbench.annotate import pipeline, run, write
+
+    monkeypatch.setattr(write, "build_pipeline", lambda name: pipeline.build_pipeline(name, components=()))
+    monkeypatch.setattr(run, "RECORD_FUNCS", {})
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> dict[str, Path]:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a1.txt").write_text(TEXT, encoding="utf-8")
+    return {"corpus": corpus, "out": tmp_path / "out", "corr": tmp_path / "corrections"}
+
+
+def annotate(p: dict[str, Path]) -> Path:
+    annotate_corpus(p["corpus"], p["out"], force=True, progress=False, corrections=str(p["corr"]))
+    return p["out"]
+
+
+def row(out: Path, table: str, start: int, end: int) -> dict | None:
+    df = read_table(out, table)
+    hit = df[(df["start"] == start) & (df["end"] == end)]
+    return hit.iloc[0].to_dict() if len(hit) else None
+
+
+def test_round_trip_correct_add_delete_then_conflict(project):
+    out = annotate(project)
+    uncorrected = {t: read_table(out, t) for t in C.CORRECTABLE}
+    last = read_table(out, "blocks").iloc[-1]
+    fri = TEXT.index("Friday")
+    reb = TEXT.index("rebels had")
+    C.correct(out, "blocks", "a1", int(last.start), int(last.end), kind="caption", corrections_dir=project["corr"])
+    C.add(out, "timex", "a1", fri, fri + 6, type="DATE", value="2019-08-30", corrections_dir=project["corr"])
+    C.add(out, "mentions", "a1", reb, reb + 6, term="rebels", actor="opposition", corrections_dir=project["corr"])
+
+    out = annotate(project)  # the next run applies them
+    assert row(out, "blocks", int(last.start), int(last.end))["kind"] == "caption"
+    t = row(out, "timex", fri, fri + 6)
+    assert t["text"] == "Friday" and t["value"] == "2019-08-30" and t["corrected"]
+    m = row(out, "mentions", reb, reb + 6)
+    assert m["surface"] == "rebels" and m["actor"] == "opposition" and m["block_kind"] == "body"
+    assert m["sent_start"] <= reb < m["sent_end"]
+    assert read_table(out, "corrections_conflicts").empty
+
+    C.delete(out, "mentions", "a1", reb, reb + 6, corrections_dir=project["corr"])
+    C.correct(out, "timex", "a1", fri, fri + 6, value="2019-08-31", corrections_dir=project["corr"])
+    out = annotate(project)
+    assert row(out, "mentions", reb, reb + 6) is None
+    t = row(out, "timex", fri, fri + 6)
+    assert t["value"] == "2019-08-31" and len(t["correction_id"].split(",")) == 2
+    assert len(read_table(out, "corrections_applied")) == 5
+
+    # The raw view undoes every correction: exactly the tables of the run before any correction.
+    for table, before in uncorrected.items():
+        raw = C.raw_table(out, table)
+        pd.testing.assert_frame_equal(raw[list(before.columns)], before, check_dtype=False, obj=table)
+    assert C.raw_table(out, "blocks").iloc[-1]["kind"] == last.kind
+
+    # The article changes: every correction is reported, none applied, none silently dropped.
+    (project["corpus"] / "a1.txt").write_text(TEXT.replace("Friday", "Sunday"), encoding="utf-8")
+    with pytest.warns(C.CorrectionConflictWarning):
+        out = annotate(project)
+    conflicts = read_table(out, "corrections_conflicts")
+    assert len(conflicts) == 5 and conflicts["reason"].str.contains("text changed").all()
+    assert not read_table(out, "blocks")["corrected"].any()
+
+
+def test_helper_only_appends(project):
+    out = annotate(project)
+    b = read_table(out, "blocks").iloc[0]
+    C.correct(out, "blocks", "a1", int(b.start), int(b.end), kind="body", corrections_dir=project["corr"])
+    first = (project["corr"] / "corrections.csv").read_bytes()
+    C.correct(out, "blocks", "a1", int(b.start), int(b.end), kind="headline", corrections_dir=project["corr"])
+    second = (project["corr"] / "corrections.csv").read_bytes()
+    assert second.startswith(first) and second.count(b"\n") == first.count(b"\n") + 1
+
+
+def test_pipeline_never_writes_the_corrections_folder(project):
+    project["corr"].mkdir()
+    (project["corr"] / "mine.csv").write_text(",".join(C.CSV_COLUMNS) + "\n", encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in project["corr"].iterdir()}
+    annotate(project)
+    assert {p.name: p.read_bytes() for p in project["corr"].iterdir()} == before
+
+
+def test_hand_edited_csv_row_is_applied(project):
+    out = annotate(project)
+    sha = read_table(out, "articles")["sha256"].iloc[0]
+    b = read_table(out, "blocks").iloc[1]
+    project["corr"].mkdir()
+    (project["corr"] / "by-hand.csv").write_text(
+        "action,table,article_id,start,end,sha256,values\n"
+        f"correct,blocks,a1,{b.start},{b.end},{sha},kind=subheading\n", encoding="utf-8")
+    out = annotate(project)
+    got = row(out, "blocks", int(b.start), int(b.end))
+    assert got["kind"] == "subheading" and got["corrected"] and got["correction_id"].startswith("h-")
+
+
+def test_block_kind_correction_reaches_sentences(project):
+    out = annotate(project)
+    b = read_table(out, "blocks").iloc[-1]
+    C.correct(out, "blocks", "a1", int(b.start), int(b.end), kind="comment", corrections_dir=project["corr"])
+    out = annotate(project)
+    s = read_table(out, "sentences")
+    assert set(s[s["start"] >= b.start]["block_kind"]) == {"comment"}
+
+
+def test_span_no_longer_annotated_is_a_conflict(project):
+    out = annotate(project)
+    sha = read_table(out, "articles")["sha256"].iloc[0]
+    project["corr"].mkdir()
+    (project["corr"] / "x.csv").write_text(
+        "action,table,article_id,start,end,sha256,values\n"
+        f"delete,quotes,a1,3,9,{sha},\n"
+        f"correct,timex,a1,0,2,{sha},value=2019\n"
+        f"correct,timex,ghost,0,2,{sha},value=2019\n"
+        f"correct,mentions,a1,0,2,{sha},start=4\n", encoding="utf-8")
+    with pytest.warns(C.CorrectionConflictWarning, match="could not be applied"):
+        out = annotate(project)
+    reasons = list(read_table(out, "corrections_conflicts").sort_values("source")["reason"])
+    assert len(reasons) == 4
+    assert "no quotes row" in reasons[0] and "no timex row" in reasons[1]
+    assert "not in this corpus" in reasons[2] and "cannot change start" in reasons[3]
+
+
+def test_added_span_whose_text_does_not_match_is_a_conflict():
+    rec = Records()
+    rec.tables["articles"] = [{"article_id": "a", "sha256": "s"}]
+    rec.tables["sentences"] = [{"article_id": "a", "start": 0, "end": 11, "text": "Hello world"}]
+    c = C.Correction("x", "add", "timex", "a", 6, 11, "s", "Earth", {"type": "DATE", "value": "2019"}, "t:2")
+    applied, conflicts = C.apply_corrections(rec.tables, [c])
+    assert applied == [] and "not the text" in conflicts[0]["reason"] and rec.tables["timex"] == []
+
+
+def test_partition_does_not_report_other_articles():
+    rec = Records()
+    rec.tables["articles"] = [{"article_id": "a", "sha256": "s"}]
+    c = C.Correction("x", "delete", "timex", "b", 0, 4, "s", None, {}, "t:2")
+    assert C.apply_corrections(rec.tables, [c], report_unknown_articles=False) == ([], [])
+
+
+def test_none_skips_corrections(project):
+    out = annotate(project)
+    b = read_table(out, "blocks").iloc[0]
+    C.correct(out, "blocks", "a1", int(b.start), int(b.end), kind="body", corrections_dir=project["corr"])
+    annotate_corpus(project["corpus"], out, force=True, progress=False, corrections="none")
+    assert row(out, "blocks", int(b.start), int(b.end))["kind"] == b.kind
+
+
+def test_parse_values_accepts_json_and_key_value_pairs():
+    assert C.parse_values('{"actor": "army", "value": 3}') == {"actor": "army", "value": 3}
+    assert C.parse_values("actor=army; term = regime forces") == {"actor": "army", "term": "regime forces"}
+    with pytest.raises(ValueError):
+        C.parse_values("actor army")
+
+
+def test_coerce_value_follows_the_schema():
+    assert C.coerce_value("figures", "value", "12") == 12.0
+    assert C.coerce_value("quotes", "speaker", "") is None
+    assert C.coerce_value("figures", "vague", "true") is True
+
+
+def test_correct_refuses_a_row_that_is_not_there(project):
+    out = annotate(project)
+    with pytest.raises(LookupError, match="use add"):
+        C.correct(out, "timex", "a1", 0, 3, value="2019", corrections_dir=project["corr"])
+
+
+def test_evaluate_raw_scores_before_corrections(project, tmp_path):
+    out = annotate(project)
+    b = read_table(out, "blocks").iloc[0]
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "blocks.jsonl").write_text(
+        f'{{"article_id": "a1", "line_no": 1, "start": {b.start}, "end": {b.end}, "kind": "caption"}}\n', encoding="utf-8")
+    C.correct(out, "blocks", "a1", int(b.start), int(b.end), kind="caption", corrections_dir=project["corr"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = annotate(project)
+    after = evaluate_dir(out, gold)["scores"].set_index("table").loc["blocks"]
+    before = evaluate_dir(out, gold, corrected=False)["scores"].set_index("table").loc["blocks"]
+    assert after["recall"] == 1.0 and before["recall"] == 0.0

@@ -1,0 +1,224 @@
+"""What every notebook needs before its first analysis cell: fresh tables, deterministic HTML tables, provenance.
+
+Notebooks are our users' regression tests (nbval compares their committed outputs), so nothing here prints paths,
+timings or random ids, and whether tables were rebuilt or reused is logged, never printed.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import importlib
+import json
+import logging
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pandas as pd
+
+from .config import DATA_DIR, PROJ_ROOT, __version__
+from .html import esc
+from .tables import read_table
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PIPELINE = "en_core_web_sm"
+# Analysis writers that exist (or will): (module, function). Missing ones are skipped, so notebooks run while
+# other capabilities are still being built.
+ANALYSIS_WRITERS = {
+    "framing": ("workbench.framing", "write_framing_tables"),
+    "reuse": ("workbench.reuse", "write_reuse_tables"),
+    "timeline": ("workbench.timeline", "write_timeline_tables"),
+}
+# Source files whose change can change the annotation tables: newer than manifest.json -> annotate again.
+_CODE_GLOBS = ("workbench/annotate/**/*.py", "workbench/blocks.py", "workbench/corpus.py", "workbench/tables.py",
+               "workbench/corrections.py")
+_DATA_GLOBS = ("*.yaml", "*.csv", "corrections/**/*")
+MAX_ROWS = 60
+
+
+def _newest_mtime(paths: Iterable[Path]) -> float:
+    return max((p.stat().st_mtime for p in paths if p.is_file()), default=0.0)
+
+
+def _inputs_mtime(corpus: Path, meta: Path | None) -> float:
+    """Newest modification time over the corpus, the metadata, annotation code and vocabulary files."""
+    files: list[Path] = [corpus] if corpus.is_file() else list(corpus.rglob("*"))
+    if meta is not None:
+        files.append(meta)
+    for pattern in _CODE_GLOBS:
+        files.extend(PROJ_ROOT.glob(pattern))
+    for pattern in _DATA_GLOBS:
+        files.extend(DATA_DIR.glob(pattern))
+    return _newest_mtime(files)
+
+
+def _same_path(recorded: str | None, wanted: Path | None) -> bool:
+    """Whether a path recorded in manifest.json (absolute, or relative to where the CLI ran) is `wanted`."""
+    if recorded in (None, "", "None") or wanted is None:
+        return recorded in (None, "", "None") and wanted is None
+    rec = Path(recorded)
+    candidates = [rec] if rec.is_absolute() else [Path.cwd() / rec, PROJ_ROOT / rec]
+    return any(c.resolve() == wanted for c in candidates)
+
+
+def stale_reason(corpus: str | Path, out: str | Path, *, meta: str | Path | None = None,
+                 pipeline: str = DEFAULT_PIPELINE) -> str | None:
+    """Why the annotation tables in `out` must be rebuilt -> reason, or None when they are current.
+
+    Current means: `manifest.json` exists, names the same pipeline, corpus and metadata file, and is newer than
+    every corpus file, the metadata, the annotation code and the vocabulary files in `data/`.
+    """
+    out, corpus = Path(out), Path(corpus).resolve()
+    meta_p = Path(meta).resolve() if meta is not None else None
+    manifest_path = out / "manifest.json"
+    if not manifest_path.is_file():
+        return "no tables yet"
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return f"unreadable manifest.json ({exc})"
+    if manifest.get("pipeline") != pipeline:
+        return f"made by pipeline {manifest.get('pipeline')!r}, not {pipeline!r}"
+    if not _same_path(manifest.get("corpus"), corpus):
+        return f"made from corpus {manifest.get('corpus')!r}"
+    if not _same_path(manifest.get("meta"), meta_p):
+        return f"made with metadata {manifest.get('meta')!r}"
+    if _inputs_mtime(corpus, meta_p) > manifest_path.stat().st_mtime:
+        return "corpus, metadata, annotation code or vocabulary changed since"
+    return None
+
+
+@contextlib.contextmanager
+def _locked(out: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `out` so concurrent notebook runs never read half-rebuilt tables."""
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / ".lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def run_analyses(out: str | Path, analyses: Iterable[str]) -> list[str]:
+    """Run the analysis writers that exist over the tables in `out` -> names of the analyses run."""
+    ran = []
+    for name in analyses:
+        module, func = ANALYSIS_WRITERS[name]
+        try:
+            writer = getattr(importlib.import_module(module), func)
+        except (ImportError, AttributeError):  # that capability is not built yet
+            log.info("analysis %s not available; skipped", name)
+            continue
+        writer(out)
+        ran.append(name)
+    return ran
+
+
+def ensure_tables(corpus: str | Path, out: str | Path, *, meta: str | Path | None = None,
+                  pipeline: str = DEFAULT_PIPELINE,
+                  analyses: Iterable[str] = ("framing", "reuse", "timeline")) -> Path:
+    """Annotate `corpus` into `out` unless current tables are there, then run the analysis writers -> `out`.
+
+    Tables are rebuilt when `stale_reason` gives a reason. A folder holding `manifest.json` was written by the
+    workbench, so it is overwritten; any other non-empty folder is refused (`OutputRefused`), never clobbered.
+    """
+    from .annotate.write import annotate_corpus
+
+    out = Path(out)
+    with _locked(out):
+        reason = stale_reason(corpus, out, meta=meta, pipeline=pipeline)
+        if reason:
+            log.info("annotating %s into %s: %s", corpus, out, reason)
+            annotate_corpus(Path(corpus).resolve(), out, pipeline=pipeline,
+                            meta=Path(meta).resolve() if meta is not None else None,
+                            force=(out / "manifest.json").is_file(), progress=False)
+        run_analyses(out, analyses)
+    return out
+
+
+def provenance_line(out: str | Path) -> str:
+    """One line saying which pipeline, versions and corpus size made the tables in `out` -> text."""
+    manifest_path = Path(out) / "manifest.json"
+    m = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.is_file() else {}
+    n = len(read_table(out, "articles", columns=["article_id"]))
+    return (f"tables: {n} articles annotated by pipeline {m.get('pipeline', '?')} "
+            f"({m.get('pipeline_version', '?')}), workbench {m.get('workbench_version', __version__)}, "
+            f"codebook {m.get('codebook_version', '?')}")
+
+
+class Table:
+    """A frame shown as a plain, deterministic HTML table (escaped cells, no random ids) with a text fallback."""
+
+    def __init__(self, df: pd.DataFrame, *, caption: str | None = None, max_rows: int = MAX_ROWS,
+                 float_digits: int = 3) -> None:
+        self.df, self.caption, self.max_rows, self.float_digits = df, caption, max_rows, float_digits
+
+    def _head(self) -> tuple[pd.DataFrame, str]:
+        shown = self.df.head(self.max_rows)
+        more = len(self.df) - len(shown)
+        note = f"{len(self.df)} rows" + (f", first {len(shown)} shown" if more else "")
+        return shown, note
+
+    def _repr_html_(self) -> str:
+        shown, note = self._head()
+        cap = f"<b>{esc(self.caption)}</b> " if self.caption else ""
+        if self.df.empty:
+            return f'<div class="wb-table">{cap}<i>(no rows; columns: {esc(", ".join(map(str, self.df.columns)))})</i></div>'
+        body = shown.to_html(index=False, escape=True, na_rep="", border=0, classes="wb-table",
+                             float_format=lambda x: f"{x:.{self.float_digits}f}")
+        return f'<div class="wb-table">{cap}<small>({esc(note)})</small>{body}</div>'
+
+    def __repr__(self) -> str:
+        shown, note = self._head()
+        cap = f"{self.caption} " if self.caption else ""
+        if self.df.empty:
+            return f"{cap}(no rows; columns: {', '.join(map(str, self.df.columns))})"
+        with pd.option_context("display.width", 120, "display.max_columns", 50, "display.max_colwidth", 60):
+            text = shown.to_string(index=False, na_rep="", float_format=lambda x: f"{x:.{self.float_digits}f}")
+        return f"{cap}({note})\n{text}"
+
+
+def show(df: pd.DataFrame, *, caption: str | None = None, max_rows: int = MAX_ROWS) -> Table:
+    """A frame -> a displayable Table (deterministic escaped HTML, plain-text repr); the last line of a cell shows it."""
+    return Table(df, caption=caption, max_rows=max_rows)
+
+
+def article_texts(corpus: str | Path, out: str | Path) -> dict[str, str]:
+    """Read the article texts behind the tables in `out` from `corpus` -> {article_id: text}.
+
+    Only articles whose text still has the SHA-256 recorded in the `articles` table are returned, so offsets from
+    the tables always index the text shown.
+    """
+    from .corpus import Article, read_corpus
+
+    want = dict(read_table(out, "articles", columns=["article_id", "sha256"]).itertuples(index=False))
+    texts = {}
+    for item in read_corpus(Path(corpus)):
+        if isinstance(item, Article) and want.get(item.id) == item.sha256:
+            texts[item.id] = item.text
+    return texts
+
+
+def with_outlet(df: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Rows of any per-article table -> the same rows with the article's `outlet` as second column."""
+    outlets = articles[["article_id", "outlet"]].fillna({"outlet": "unknown"})
+    merged = df.merge(outlets, on="article_id", how="left")
+    cols = ["article_id", "outlet", *[c for c in df.columns if c not in ("article_id", "outlet")]]
+    return merged[cols]
+
+
+def count_table(df: pd.DataFrame, index: str | list[str], columns: str) -> pd.DataFrame:
+    """Long rows -> a wide count view (one row per `index` value, one column per `columns` value, plus total).
+
+    Returns:
+        DataFrame with the `index` column(s), one int column per distinct `columns` value (sorted), and `total`.
+    """
+    index = [index] if isinstance(index, str) else list(index)
+    if df.empty:
+        return pd.DataFrame(columns=[*index, "total"])
+    wide = df.groupby([*index, columns], dropna=False).size().unstack(columns, fill_value=0)
+    wide = wide.reindex(sorted(wide.columns, key=str), axis=1)
+    wide.columns = [str(c) for c in wide.columns]
+    wide["total"] = wide.sum(axis=1)
+    return wide.reset_index().sort_values(index, kind="stable").reset_index(drop=True)

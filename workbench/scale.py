@@ -1,0 +1,372 @@
+"""Annotate a streamed corpus in partitions: in-process, on a local process pool, or on a Dask cluster.
+
+The corpus is read once, in order, by the driver and cut into partitions of plain dicts (a few MB each). Each
+partition goes to a worker that loads the pipeline once per process, runs the one annotate path
+(`annotate.run.annotate_articles`) and writes every table as `OUT/<table>/part-NNNNN.parquet` (atomic, with the same
+provenance metadata as a single-process run). Only a small marker dict comes back to the driver, and no more than
+`max_in_flight` partitions exist at a time, so memory stays flat however long the corpus is.
+
+A marker `OUT/_checkpoint/part-NNNNN.json` is written after a partition's parts. A rerun with the same corpus,
+pipeline and partition size skips the partitions whose marker matches the partition's fingerprint and rewrites
+the others under the same part names, so an interrupted run resumes without duplicate rows.
+
+Workers need to see `OUT` (the same filesystem, as for `dask.dataframe.to_parquet`).
+"""
+from __future__ import annotations
+
+import concurrent.futures as cf
+import gc
+import hashlib
+import json
+import multiprocessing
+import os
+import resource
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import psutil
+from tqdm.auto import tqdm
+
+from .corpus import Article, ReadError, iter_articles
+from .tables import ALL_TABLES, atomic_write_parquet, frame, to_arrow, write_manifest
+from .annotate.pipeline import cached_pipeline, pipeline_info
+from .annotate.run import annotate_articles
+from .annotate.write import DERIVED_TABLES, Summary, apply_corrections_if_any
+
+CHECKPOINT_DIR = "_checkpoint"
+RUN_FILE = "run.json"
+PART_NAME = "part-{:05d}"
+# ~600-word articles are ~4 KB: 500 of them make a 2 MB task, large enough that the per-partition cost (task
+# round trip, 9 small Parquet writes) is noise, small enough that Dask does not warn about large graphs.
+DEFAULT_PARTITION_SIZE = 500
+# The spaCy StringStore only grows: every new token string stays for the life of the Vocab. Rebuilding the
+# pipeline every K partitions (0.1-1 s for `rules`) frees it, bounding worker RSS on corpora of any size.
+RECYCLE_EVERY = 20
+
+
+class Partition(NamedTuple):
+    """A slice of the corpus stream: its number, its items as plain dicts and a fingerprint of their content."""
+
+    index: int
+    items: list[dict]
+    fingerprint: str
+
+
+def item_to_dict(item: Article | ReadError) -> dict:
+    """An Article or ReadError -> a plain dict that pickles small and safely across processes."""
+    if isinstance(item, ReadError):
+        return {"kind": "error", "source_path": item.source_path, "reason": item.reason}
+    return {"kind": "article", "id": item.id, "text": item.text, "source_path": item.source_path,
+            "outlet": item.outlet, "published": item.published, "url": item.url, "title": item.title}
+
+
+def dict_to_item(d: dict) -> Article | ReadError:
+    """The inverse of `item_to_dict` -> Article or ReadError."""
+    if d["kind"] == "error":
+        return ReadError(d["source_path"], d["reason"])
+    return Article(id=d["id"], text=d["text"], source_path=d["source_path"], outlet=d["outlet"],
+                   published=d["published"], url=d["url"], title=d["title"])
+
+
+def fingerprint(items: Iterable[dict]) -> str:
+    """A content hash of a partition's items (ids, metadata, text, errors) -> hex string."""
+    h = hashlib.sha256()
+    for d in items:
+        h.update(json.dumps({k: v for k, v in d.items() if k != "text"}, sort_keys=True, default=str).encode())
+        h.update(d.get("text", "").encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+def iter_partitions(corpus: str | Path, *, meta: str | Path | None = None,
+                    size: int = DEFAULT_PARTITION_SIZE) -> Iterator[Partition]:
+    """Stream a corpus (and its read errors) into consecutive partitions of `size` items -> Partitions."""
+    if size < 1:
+        raise ValueError(f"partition size must be >= 1, not {size}")
+    batch: list[dict] = []
+    index = 0
+    for item in iter_articles(corpus, meta=meta):
+        batch.append(item_to_dict(item))
+        if len(batch) == size:
+            yield Partition(index, batch, fingerprint(batch))
+            index, batch = index + 1, []
+    if batch:
+        yield Partition(index, batch, fingerprint(batch))
+
+
+# --- worker side -------------------------------------------------------------------------------------------------
+
+_WORKER: dict[str, Any] = {"uses": 0}
+
+
+def worker_pipeline(name: str, *, recycle_every: int = RECYCLE_EVERY):
+    """This process's pipeline `name`, built once and rebuilt every `recycle_every` partitions -> Language."""
+    if recycle_every and _WORKER["uses"] >= recycle_every:
+        cached_pipeline.cache_clear()
+        gc.collect()
+        _WORKER["uses"] = 0
+    _WORKER["uses"] += 1
+    return cached_pipeline(name)
+
+
+def rss_mib() -> tuple[float, float]:
+    """This process's current and peak resident set size in MiB -> (current, peak)."""
+    current = psutil.Process().memory_info().rss / 2**20
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+    return current, peak
+
+
+def write_partition(records, out: Path, index: int, info: dict[str, str]) -> dict[str, int]:
+    """Write every table of one partition's Records as `out/<table>/part-NNNNN.parquet` -> {table: rows}."""
+    counts = {}
+    for table in ALL_TABLES:
+        rows = records.tables.get(table, [])
+        path = out / table / f"{PART_NAME.format(index)}.parquet"
+        atomic_write_parquet(to_arrow(table, frame(table, rows), info), path)
+        counts[table] = len(rows)
+    return counts
+
+
+def write_json_atomic(path: Path, data: dict) -> None:
+    """Write a JSON file via a temporary name and rename (a marker is either whole or absent)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, sort_keys=True, default=str) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def annotate_partition(part: Partition, *, out: str, pipeline: str, corrections: str | None = None,
+                       recycle_every: int = RECYCLE_EVERY) -> dict:
+    """Annotate one partition in this process and write its parts and marker -> the marker dict.
+
+    The marker holds the partition's index, fingerprint, rows per table, article and word counts and this
+    process's pid and RSS (for benchmarks). Docs never leave the process.
+    """
+    out_path = Path(out)
+    nlp = worker_pipeline(pipeline, recycle_every=recycle_every)
+    items = [dict_to_item(d) for d in part.items]
+    records = annotate_articles(items, nlp)
+    apply_corrections_if_any(records, out_path, corrections)
+    counts = write_partition(records, out_path, part.index, pipeline_info(nlp))
+    current, peak = rss_mib()
+    marker = {
+        "index": part.index, "fingerprint": part.fingerprint, "tables": counts, "n_items": len(items),
+        "n_words": sum(a.n_words for a in items if isinstance(a, Article)),
+        "pid": os.getpid(), "rss_mib": round(current, 1), "peak_rss_mib": round(peak, 1),
+    }
+    write_json_atomic(out_path / CHECKPOINT_DIR / f"{PART_NAME.format(part.index)}.json", marker)
+    return marker
+
+
+# --- driver side -------------------------------------------------------------------------------------------------
+
+def read_markers(out: Path) -> dict[int, dict]:
+    """The markers of finished partitions in `out` -> {index: marker}."""
+    markers = {}
+    for p in sorted((out / CHECKPOINT_DIR).glob("part-*.json")):
+        try:
+            m = json.loads(p.read_text(encoding="utf-8"))
+            markers[int(m["index"])] = m
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # a marker we cannot read is a partition to redo
+    return markers
+
+
+def clear_partitioned(out: Path) -> None:
+    """Remove the partitioned tables, single-file tables and checkpoint the workbench wrote into `out`."""
+    for table in ALL_TABLES:
+        shutil.rmtree(out / table, ignore_errors=True)
+        # A single file would shadow the parts (`tables.table_path` prefers it).
+        (out / f"{table}.parquet").unlink(missing_ok=True)
+    for table in DERIVED_TABLES:  # derived from the old annotation: stale now
+        (out / f"{table}.parquet").unlink(missing_ok=True)
+    shutil.rmtree(out / CHECKPOINT_DIR, ignore_errors=True)
+
+
+def prepare_output(out: Path, run: dict) -> dict[int, dict]:
+    """Start or resume a partitioned run in `out` -> markers of partitions already done (empty on a fresh start).
+
+    A run resumes only when corpus, metadata, pipeline version and partition size are those of the earlier run.
+    """
+    run_file = out / CHECKPOINT_DIR / RUN_FILE
+    try:
+        previous = json.loads(run_file.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        previous = None
+    if previous != run:
+        clear_partitioned(out)
+        (out / CHECKPOINT_DIR).mkdir(parents=True, exist_ok=True)
+        write_json_atomic(run_file, run)
+        return {}
+    for table in ALL_TABLES:
+        (out / f"{table}.parquet").unlink(missing_ok=True)
+        for tmp in (out / table).glob(".part-*.tmp"):  # left by a write that was killed half-way
+            tmp.unlink(missing_ok=True)
+    return read_markers(out)
+
+
+def remove_stale_parts(out: Path, n_partitions: int) -> None:
+    """Delete parts and markers numbered >= `n_partitions` (left by an earlier, longer version of the corpus)."""
+    for folder in [out / t for t in ALL_TABLES] + [out / CHECKPOINT_DIR]:
+        for p in folder.glob("part-*"):
+            if int(p.name[5:10]) >= n_partitions:
+                p.unlink()
+
+
+@contextmanager
+def open_executor(*, workers: int, scheduler: str | None):
+    """An object with `.submit(fn, *args, **kw) -> future` for the mode asked for -> (executor, wait function).
+
+    `scheduler=None`: a process pool of `workers` (spawned: forking a driver that runs threads is unsafe);
+    "local": a Dask LocalCluster of `workers` single-threaded processes; "tcp://HOST:PORT": an existing cluster.
+    """
+    if scheduler is None:
+        ctx = multiprocessing.get_context("spawn")
+        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            yield pool, _wait_first
+        return
+    from distributed import Client, LocalCluster
+
+    if scheduler == "local":
+        # One thread per worker: spaCy pipelines are not meant to be shared between threads.
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        client = Client(cluster)
+    else:
+        cluster, client = None, Client(scheduler)
+    try:
+        yield _DaskSubmitter(client), _dask_wait_first
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+class _DaskSubmitter:
+    """`client.submit` with `pure=False` (partitions are never recomputed from a hash of their 2 MB of text)."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+
+    def submit(self, fn: Callable, *args, **kwargs):
+        return self.client.submit(fn, *args, pure=False, **kwargs)
+
+
+def _wait_first(pending: set) -> tuple[set, set]:
+    done, rest = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+    return done, rest
+
+
+def _dask_wait_first(pending: set) -> tuple[set, set]:
+    from distributed import wait
+
+    res = wait(list(pending), return_when="FIRST_COMPLETED")
+    return set(res.done), set(res.not_done)
+
+
+def run_partitions(parts: Iterable[Partition], func: Callable[[Partition], dict], *, done: dict[int, dict],
+                   submit: Callable | None = None, wait_first: Callable | None = None, max_in_flight: int = 4,
+                   on_result: Callable[[dict], None] = lambda m: None) -> tuple[int, dict[int, dict]]:
+    """Run `func` over the partitions not already `done` (serially, or through `submit`) -> (n seen, markers).
+
+    At most `max_in_flight` partitions are submitted and not yet finished, so the driver never holds more than
+    that many partitions' text. On the first failure the rest is cancelled and the error re-raised; partitions
+    finished before it keep their markers.
+    """
+    markers = dict(done)
+    pending: set = set()
+    n_seen = 0
+
+    def collect(futures) -> None:
+        for f in futures:
+            m = f.result()
+            markers[m["index"]] = m
+            on_result(m)
+
+    try:
+        for part in parts:
+            n_seen = part.index + 1
+            prev = done.get(part.index)
+            if prev is not None and prev.get("fingerprint") == part.fingerprint:
+                on_result(prev)
+                continue
+            if submit is None:
+                m = func(part)
+                markers[m["index"]] = m
+                on_result(m)
+                continue
+            pending.add(submit(func, part))
+            while len(pending) >= max_in_flight:
+                finished, pending = wait_first(pending)
+                collect(finished)
+        while pending:
+            finished, pending = wait_first(pending)
+            collect(finished)
+    except BaseException:
+        for f in pending:
+            f.cancel()
+        raise
+    return n_seen, markers
+
+
+class _Annotate:
+    """A picklable `annotate_partition` with its options bound (functools.partial pickles too; this names it)."""
+
+    def __init__(self, **options) -> None:
+        self.options = options
+
+    def __call__(self, part: Partition) -> dict:
+        return annotate_partition(part, **self.options)
+
+
+def annotate_partitioned(corpus: str | Path, out: str | Path, *, pipeline: str = "rules",
+                         meta: str | Path | None = None, workers: int = 1, scheduler: str | None = None,
+                         partition_size: int | None = None, progress: bool = True, corrections: str | None = None,
+                         recycle_every: int = RECYCLE_EVERY, max_in_flight: int | None = None, restart: bool = False,
+                         partition_func: Callable[[Partition], dict] | None = None) -> Summary:
+    """Annotate `corpus` in partitions and write partitioned tables into `out` (resuming a finished part) -> Summary.
+
+    `workers` <= 1 without `scheduler` runs the partitions in this process; `workers` > 1 uses a process pool;
+    `scheduler` "local" or "tcp://HOST:PORT" uses Dask. `restart` ignores an earlier run's checkpoint.
+    `partition_func` replaces the per-partition work (tests).
+
+    Raises:
+        ValueError: unknown pipeline, or a partition size < 1.
+    """
+    out = Path(out)
+    size = partition_size or DEFAULT_PARTITION_SIZE
+    # Fails early, in the driver, on an unknown pipeline; a serial run then reuses this cached pipeline.
+    info = pipeline_info(cached_pipeline(pipeline))
+    run = {"corpus": str(Path(corpus).resolve()), "meta": str(Path(meta).resolve()) if meta else None,
+           "partition_size": size, **info}
+    out.mkdir(parents=True, exist_ok=True)
+    if restart:
+        clear_partitioned(out)
+    done = prepare_output(out, run)
+    # Workers get an absolute path: their working folder (or machine) need not be the driver's.
+    func = partition_func or _Annotate(out=str(out.resolve()), pipeline=pipeline, corrections=corrections,
+                                       recycle_every=recycle_every)
+    parts = iter_partitions(corpus, meta=meta, size=size)
+    bar = tqdm(desc="annotating", unit=" article", disable=not progress, mininterval=1.0,
+               bar_format="{desc}: {n_fmt} articles and read errors")
+
+    def advance(m: dict) -> None:
+        bar.update(m["n_items"])
+
+    try:
+        if workers <= 1 and scheduler is None:
+            n_parts, markers = run_partitions(parts, func, done=done, on_result=advance)
+        else:
+            n_workers = max(workers, 1)
+            with open_executor(workers=n_workers, scheduler=scheduler) as (executor, wait_first):
+                n_parts, markers = run_partitions(
+                    parts, func, done=done, submit=executor.submit, wait_first=wait_first,
+                    max_in_flight=max_in_flight or 2 * n_workers, on_result=advance)
+    finally:
+        bar.close()
+    remove_stale_parts(out, n_parts)
+    markers = {i: m for i, m in markers.items() if i < n_parts}
+    counts = {t: sum(m["tables"].get(t, 0) for m in markers.values()) for t in ALL_TABLES}
+    write_manifest(out, {"corpus": str(corpus), "meta": str(meta) if meta else None, "partitions": n_parts,
+                         "partition_size": size, **info})
+    return Summary(out=out, n_articles=counts["articles"], n_errors=counts["errors"], tables=counts, info=info)

@@ -1,0 +1,282 @@
+"""Timelines and figure claims per source, read only from the annotation tables (never from the text).
+
+Two derived tables (SCHEMA.md):
+
+- `timeline`: every dated temporal expression (TIMEX3 DATE/TIME with a calendar value) with the sentence it
+  anchors, the article's source label and publication date, plus `date` (first day of the value's period) to plot.
+- `figure_claims`: every figure with who the text credits for it (`attributed_to`), the quantity it counts
+  (`claim_group`) and whether another source gives a different value for that quantity (`disagrees`).
+
+How two figures are judged to count the same quantity (`claim_group`), in order:
+
+1. Scope. A figure whose sentence names a scope cue of data/timeline.yaml counts over that scope: "offensive"
+   (offensive, campaign, ...) or "war" (war, conflict, ...); the first listed scope wins. A sentence without a cue
+   but with a count start ("since April", "since it started in 2011", from the `timex` table) takes the scope that
+   other sentences of the corpus pair with the same start date ("since the offensive began in late April"), else
+   "since <date>".
+2. Scoped figures group by family + scope + publication year: families fold `what` values that name the same
+   toll (civilians_killed and killed are one death toll; data/timeline.yaml `families`), and the year keeps a
+   2019 war toll apart from a 2020 one.
+3. Unscoped figures are incidents: they group by their exact `what` + the sentence's dated anchor (its first
+   absolute DATE value, e.g. "overnight" -> 2019-08-29), else the ISO week of publication, so two reports of the
+   same week about the same thing meet but a July incident never meets a December one.
+
+A source is the pair (source label of the article, credited source): the UN and "other groups" in one article
+are two sources, and two outlets crediting the UN are two sources too. `disagrees` is True when another source in
+the group gives a different value; vague magnitudes ("hundreds", value = magnitude base) never disagree and never
+make others disagree.
+"""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from .config import DATA_DIR
+from .framing import article_sources
+from .tables import read_table, write_table
+
+TIMELINE_YAML = DATA_DIR / "timeline.yaml"
+CALENDAR = re.compile(r"^(\d{4})(?:-(\d\d)(?:-(\d\d))?|-W(\d\d)|-(SP|SU|FA|WI))?")
+SEASON_MONTH = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+
+
+@lru_cache(maxsize=4)
+def load_config(path: str | Path = TIMELINE_YAML) -> dict:
+    """Read data/timeline.yaml and compile its cue regexes -> dict (the YAML plus `*_rx` patterns)."""
+    with open(path, encoding="utf-8") as fh:
+        cfg = yaml.safe_load(fh)
+    names = {s: label for label, surfaces in cfg["credited_sources"].items() for s in surfaces}
+    name_alt = "|".join(re.escape(s) for s in sorted(names, key=len, reverse=True))
+    verb_alt = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(cfg["credit_verbs"], key=len, reverse=True))
+    acc_alt = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in cfg["according_cues"])
+    cfg["names"] = names
+    # "the UN says ..." credits what follows; ", the UN said." credits what precedes; "according to" credits all.
+    cfg["before_rx"] = re.compile(rf"(?<![\w.])(?P<name>{name_alt})(?![\w])(?:\s+\w+){{0,3}}?\s+(?:{verb_alt})\b")
+    cfg["after_rx"] = re.compile(rf"[,“”\"]\s*(?:the\s+)?(?P<name>{name_alt})(?![\w])\s+(?:{verb_alt})\b")
+    cfg["according_rx"] = re.compile(rf"(?i:{acc_alt})\s+(?:the\s+)?(?P<name>{name_alt})(?![\w])")
+    cfg["scope_rx"] = {scope: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
+                       for scope, words in cfg["scopes"].items()}
+    cfg["family_of"] = {w: fam for fam, whats in cfg["families"].items() for w in whats}
+    cfg["since_rx"] = re.compile(r"\b(?:" + "|".join(re.escape(s) for s in cfg["since_signals"]) + r")\s+(?:the\s+)?$",
+                                 re.I)
+    return cfg
+
+
+# ----------------------------------------------------------------------------------------------------- timeline
+
+def value_date(value: object) -> dt.date | None:
+    """A TIMEX3 calendar value (2019-08-31, 2019-08-31T06:00, 2019-04, 2019-W34, 2018-SU, 2011) -> the first day of
+    its period, or None for durations, sets, PRESENT_REF and unresolved (XXXX) values."""
+    if not isinstance(value, str):
+        return None
+    m = CALENDAR.match(value)
+    if not m:
+        return None
+    year, month, day, week, season = m.groups()
+    if week:
+        return dt.date.fromisocalendar(int(year), int(week), 1)
+    if season:
+        return dt.date(int(year), SEASON_MONTH[season], 1)
+    return dt.date(int(year), int(month or 1), int(day or 1))
+
+
+def timeline_table(timex: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """The `timex` and `articles` tables -> the `timeline` table: dated expressions per source.
+
+    Returns:
+        DataFrame with columns article_id, outlet (source label, "unknown:<article_id>" when unknown),
+        published (date or None), start, end, value, mod, sent_start, sent_end, text, type,
+        date (first day of the value's period), sorted by article_id, start.
+    """
+    cols = ["article_id", "outlet", "published", "start", "end", "value", "mod", "sent_start", "sent_end", "text",
+            "type", "date"]
+    if timex.empty:
+        return pd.DataFrame(columns=cols)
+    rows = timex[timex["type"].isin(["DATE", "TIME"])].copy()
+    rows["date"] = [value_date(v) for v in rows["value"]]
+    rows = rows[rows["date"].notna()]
+    src = article_sources(articles)[["article_id", "outlet", "published"]]
+    rows = rows.merge(src, on="article_id", how="left")
+    missing = rows["outlet"].isna()
+    rows.loc[missing, "outlet"] = "unknown:" + rows.loc[missing, "article_id"]
+    rows["published"] = rows["published"].astype(object).where(rows["published"].notna(), None)
+    return rows[cols].sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------------------------ figure claims
+
+def credited_source(sentence: str, offset: int, *, cfg: dict | None = None) -> str | None:
+    """Who a sentence credits for the figure starting at `offset` inside it -> canonical source label, or None.
+
+    "according to X" credits every figure of the sentence; "X says/estimates ..." credits figures after it (the
+    last such cue before the figure wins); ", X said" credits figures before it.
+    """
+    cfg = cfg or load_config()
+    m = cfg["according_rx"].search(sentence)
+    if m:
+        return cfg["names"][m.group("name")]
+    before = [m for m in cfg["before_rx"].finditer(sentence) if m.end() <= offset]
+    if before:
+        return cfg["names"][before[-1].group("name")]
+    m = cfg["after_rx"].search(sentence, offset)
+    if m:
+        return cfg["names"][m.group("name")]
+    return None
+
+
+def sentence_scope(sentence: str, *, cfg: dict | None = None) -> str | None:
+    """The scope a sentence's figures count over ("offensive", "war") from its cue words -> scope or None."""
+    cfg = cfg or load_config()
+    for scope, rx in cfg["scope_rx"].items():
+        if rx.search(sentence):
+            return scope
+    return None
+
+
+def _sentence_lookup(sentences: pd.DataFrame) -> dict[str, tuple[list[int], list[tuple[int, int, str]]]]:
+    out: dict[str, tuple[list[int], list[tuple[int, int, str]]]] = {}
+    for aid, grp in sentences.groupby("article_id", sort=True):
+        rows = sorted(zip(grp["start"].astype(int), grp["end"].astype(int), grp["text"].astype(str)))
+        out[aid] = ([r[0] for r in rows], rows)
+    return out
+
+
+def _sentence_of(lookup: dict, aid: str, char: int) -> tuple[int, int, str]:
+    starts, rows = lookup.get(aid, ([], []))
+    i = bisect.bisect_right(starts, char) - 1
+    if i >= 0 and rows[i][0] <= char < max(rows[i][1], rows[i][0] + 1):
+        return rows[i]
+    return (char, char, "")
+
+
+def _sentence_timexes(timex: pd.DataFrame) -> dict[tuple[str, int], list[tuple[int, str, str]]]:
+    """(article_id, sent_start) -> [(start, type, value)] of the sentence's temporal expressions."""
+    out: dict[tuple[str, int], list[tuple[int, str, str]]] = defaultdict(list)
+    if timex.empty:
+        return out
+    for r in timex.itertuples(index=False):
+        out[(r.article_id, int(r.sent_start))].append((int(r.start), r.type, r.value))
+    return out
+
+
+def _since_value(sentence: str, sent_start: int, tx: list[tuple[int, str, str]], cfg: dict) -> str | None:
+    """The start date a sentence counts from ("since late April" -> 2019-04) -> YYYY[-MM] or None."""
+    for start, typ, value in sorted(tx):
+        rel = start - sent_start
+        if typ in ("DATE", "TIME") and value_date(value) and cfg["since_rx"].search(sentence[max(0, rel - 40):rel]):
+            return value[:7] if "-W" not in value else value[:4]
+    return None
+
+
+def _anchor(tx: list[tuple[int, str, str]]) -> str | None:
+    for _, typ, value in sorted(tx):
+        if typ in ("DATE", "TIME") and value_date(value) and re.match(r"\d{4}-\d\d", value) and "-W" not in value:
+            return value[:10]
+    return None
+
+
+def _iso_week(d: object) -> str:
+    if isinstance(d, dt.date):
+        y, w, _ = d.isocalendar()
+        return f"{y}-W{w:02d}"
+    return "undated"
+
+
+def figure_claims_table(figures: pd.DataFrame, articles: pd.DataFrame, sentences: pd.DataFrame,
+                        timex: pd.DataFrame, *, cfg: dict | None = None) -> pd.DataFrame:
+    """The `figures`, `articles`, `sentences` and `timex` tables -> the `figure_claims` table (see module doc).
+
+    Returns:
+        DataFrame with columns article_id, outlet (source label), start, end, what, value, qualifier,
+        attributed_to (credited source or None), claim_group, disagrees (bool), text, vague (bool),
+        scope (offensive/war/since <date>/None), source ("<outlet>" or "<outlet> / <attributed_to>"),
+        sorted by article_id, start.
+    """
+    cfg = cfg or load_config()
+    cols = ["article_id", "outlet", "start", "end", "what", "value", "qualifier", "attributed_to", "claim_group",
+            "disagrees", "text", "vague", "scope", "source"]
+    if figures.empty:
+        return pd.DataFrame(columns=cols)
+    src = article_sources(articles).set_index("article_id")
+    lookup = _sentence_lookup(sentences)
+    stx = _sentence_timexes(timex)
+    rows = []
+    for f in figures.sort_values(["article_id", "start"], kind="stable").itertuples(index=False):
+        aid = f.article_id
+        s0, _, sent = _sentence_of(lookup, aid, int(f.start))
+        tx = stx.get((aid, s0), [])
+        outlet = src["outlet"].get(aid, f"unknown:{aid}")
+        published = src["published"].get(aid)
+        credited = credited_source(sent, int(f.start) - s0, cfg=cfg) if sent else None
+        vague = bool(getattr(f, "vague", False)) if pd.notna(getattr(f, "vague", False)) else False
+        rows.append({
+            "article_id": aid, "outlet": outlet, "start": int(f.start), "end": int(f.end), "what": f.what,
+            "value": float(f.value), "qualifier": f.qualifier if pd.notna(f.qualifier) else None,
+            "attributed_to": credited, "text": f.text, "vague": vague,
+            "scope": sentence_scope(sent, cfg=cfg) if sent else None,
+            "_since": _since_value(sent, s0, tx, cfg) if sent else None, "_anchor": _anchor(tx),
+            "_year": published.year if isinstance(published, dt.date) else None, "_week": _iso_week(published),
+        })
+    # Scopes learned from sentences naming both a cue and a start date ("the offensive ... began in late April").
+    learned = {r["_since"]: r["scope"] for r in rows if r["scope"] and r["_since"]}
+    for r in rows:
+        if r["scope"] is None and r["_since"]:
+            r["scope"] = learned.get(r["_since"], f"since {r['_since']}")
+        if r["scope"]:
+            family = cfg["family_of"].get(r["what"], r["what"])
+            r["claim_group"] = f"{family}/{r['scope']}/{r['_year'] or 'undated'}"
+        else:
+            r["claim_group"] = f"{r['what']}/{r['_anchor'] or r['_week']}"
+        r["source"] = r["outlet"] if r["attributed_to"] is None else f"{r['outlet']} / {r['attributed_to']}"
+    df = pd.DataFrame(rows)
+    df["disagrees"] = disagreement_flags(df)
+    return df[cols].sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
+
+
+def disagreement_flags(claims: pd.DataFrame) -> pd.Series:
+    """Claims with claim_group, source, value, vague -> bool Series: another source in the group gives another value.
+
+    Vague magnitudes neither disagree nor make others disagree (their value is a magnitude base, not a claim).
+    """
+    out = pd.Series(False, index=claims.index)
+    precise = claims[~claims["vague"].astype(bool)]
+    for _, grp in precise.groupby("claim_group", sort=False):
+        if grp["source"].nunique() < 2 or grp["value"].nunique() < 2:
+            continue
+        for i, r in grp.iterrows():
+            others = grp[grp["source"] != r["source"]]
+            out.at[i] = bool((others["value"] != r["value"]).any())
+    return out
+
+
+def disagreements(claims: pd.DataFrame) -> pd.DataFrame:
+    """The `figure_claims` table -> the claims of groups where sources disagree (one row per claim).
+
+    Returns:
+        DataFrame with columns claim_group, source, value, qualifier, text, article_id, start,
+        sorted by claim_group, value, source.
+    """
+    cols = ["claim_group", "source", "value", "qualifier", "text", "article_id", "start"]
+    if claims.empty:
+        return pd.DataFrame(columns=cols)
+    groups = set(claims.loc[claims["disagrees"].astype(bool), "claim_group"])
+    sub = claims[claims["claim_group"].isin(groups) & ~claims["vague"].astype(bool)]
+    return sub[cols].sort_values(["claim_group", "value", "source"], kind="stable").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------------- writing
+
+def write_timeline_tables(out_dir: str | Path) -> list[Path]:
+    """Read the annotation tables in `out_dir`, write `timeline.parquet` and `figure_claims.parquet` -> paths."""
+    articles = read_table(out_dir, "articles")
+    timex = read_table(out_dir, "timex")
+    timeline = timeline_table(timex, articles)
+    claims = figure_claims_table(read_table(out_dir, "figures"), articles, read_table(out_dir, "sentences"), timex)
+    return [write_table("timeline", timeline, out_dir), write_table("figure_claims", claims, out_dir)]
