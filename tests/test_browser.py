@@ -168,6 +168,19 @@ def _until(page, predicate_js: str, *, timeout_s: float = RUN_TIMEOUT_MS / 1000)
         page.wait_for_timeout(250)
 
 
+def _plot_src(page) -> str | None:
+    """The data URL of the explorer's plot image (the image in the output that holds the table), if any."""
+    return page.evaluate(
+        """(sel) => {
+            const t = document.querySelector(sel);
+            const out = t && t.closest('.jp-OutputArea-output');
+            const img = out && out.querySelector('img');
+            return img ? img.src : null;
+        }""",
+        TABLE,
+    )
+
+
 def _outlets_in_table(page) -> list[str]:
     """The outlet column of the explorer's rendered table (column named `outlet`)."""
     return page.evaluate(
@@ -191,7 +204,7 @@ def test_outlet_filter_updates_the_table_in_jupyterlab(jupyterlab, tmp_path):
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page = browser.new_page(viewport={"width": 1400, "height": 1200})
             page.goto(url.format(name=notebook.name))
             page.wait_for_function("() => window.jupyterapp && document.querySelector('.jp-Notebook')",
                                    timeout=RUN_TIMEOUT_MS)
@@ -204,7 +217,7 @@ def test_outlet_filter_updates_the_table_in_jupyterlab(jupyterlab, tmp_path):
                       .filter(has=page.locator("label", has_text="Outlets")).locator("select"))
             select.wait_for(timeout=RUN_TIMEOUT_MS)
             page.wait_for_function(f"() => document.querySelector('{TABLE} tbody tr')", timeout=RUN_TIMEOUT_MS)
-            before = _outlets_in_table(page)
+            before, plot_before = _outlets_in_table(page), _plot_src(page)
             options = select.locator("option").all_inner_texts()
             assert len(set(before)) >= 2, f"the unfiltered table should list several outlets: {before}"
             chosen = options[-1]
@@ -219,10 +232,12 @@ def test_outlet_filter_updates_the_table_in_jupyterlab(jupyterlab, tmp_path):
                 }""",
                 arg=[TABLE, chosen], timeout=RUN_TIMEOUT_MS,
             )
-            after = _outlets_in_table(page)
-            page.locator(TABLE).first.scroll_into_view_if_needed()
-            select.scroll_into_view_if_needed()
+            _until(page, KERNEL_READY)  # the plot is redrawn after the table
+            after, plot_after = _outlets_in_table(page), _plot_src(page)
+            explorer = page.locator(".jp-OutputArea-output").filter(has=page.locator(TABLE)).first
+            explorer.scroll_into_view_if_needed()
             page.screenshot(path=str(tmp_path / "jupyterlab-outlet-filter.png"))
+            explorer.screenshot(path=str(tmp_path / "explorer-widget.png"))
         except Exception:
             page.screenshot(path=str(tmp_path / "jupyterlab-failure.png"))  # what the browser showed, for the log
             print(f"screenshot of the failure: {tmp_path / 'jupyterlab-failure.png'}", file=sys.stderr)
@@ -231,4 +246,6 @@ def test_outlet_filter_updates_the_table_in_jupyterlab(jupyterlab, tmp_path):
             browser.close()
     assert set(after) == {chosen}
     assert len(after) < len(before)
+    if plot_before is not None:  # the stand-in explorer has no plot
+        assert plot_after != plot_before, "the plot did not change with the outlet filter"
     assert (tmp_path / "jupyterlab-outlet-filter.png").stat().st_size > 10_000

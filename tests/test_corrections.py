@@ -205,3 +205,10 @@ def test_evaluate_raw_scores_before_corrections(project, tmp_path):
     after = evaluate_dir(out, gold)["scores"].set_index("table").loc["blocks"]
     before = evaluate_dir(out, gold, corrected=False)["scores"].set_index("table").loc["blocks"]
     assert after["recall"] == 1.0 and before["recall"] == 0.0
+
+
+def test_unknown_articles_are_reported_once_for_a_partitioned_run(tmp_path):
+    (tmp_path / "c.csv").write_text("action,table,article_id,start,end,sha256,values\n"
+                                    "delete,timex,a,0,4,s,\ndelete,timex,gone,0,4,s,\n", encoding="utf-8")
+    rows = C.unknown_article_conflicts(["a", "b"], tmp_path)
+    assert [(r["article_id"], r["reason"]) for r in rows] == [("gone", "article not in this corpus")]

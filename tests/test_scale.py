@@ -69,23 +69,19 @@ def test_tables_are_written_as_parts(corpus, tmp_path):
 
 
 @pytest.mark.slow
-def test_two_worker_processes_match_single_process(corpus, reference, tmp_path):
-    summary = run(corpus, tmp_path / "out", workers=2)
-    assert summary.n_articles == 5 + N_SYNTH
+def test_cli_two_workers_match_single_process(corpus, reference, tmp_path):
+    from workbench.cli import main
+
+    code = main(["annotate", str(corpus), "--out", str(tmp_path / "out"), "--meta", str(META), "--workers", "2",
+                 "--partition-size", str(PART), "--corrections", "none", "--quiet"])
+    assert code == 0
+    assert (tmp_path / "out" / "articles").is_dir()
     assert_same_tables(reference, tmp_path / "out")
 
 
 @pytest.mark.slow
 def test_dask_local_cluster_matches_single_process(corpus, reference, tmp_path):
     run(corpus, tmp_path / "out", workers=2, scheduler="local")
-    assert_same_tables(reference, tmp_path / "out")
-
-
-def test_annotate_corpus_routes_workers_to_partitions(corpus, reference, tmp_path):
-    # The CLI path: --workers 2 goes through scale and writes the partitioned layout.
-    annotate_corpus(corpus, tmp_path / "out", meta=META, progress=False, corrections="none", workers=2,
-                    partition_size=PART)
-    assert (tmp_path / "out" / "articles").is_dir()
     assert_same_tables(reference, tmp_path / "out")
 
 

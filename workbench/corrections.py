@@ -355,6 +355,16 @@ def apply_to_records(records, corrections_dir: str | Path | None = None, *,
     return conflicts
 
 
+def unknown_article_conflicts(article_ids: Iterable[str], corrections_dir: str | Path | None = None) -> list[dict]:
+    """Conflict rows for corrections naming articles absent from a whole run -> list (partitioned runs call this
+    once at the end, since each partition sees only its own articles)."""
+    if corrections_dir is not None and str(corrections_dir).lower() == "none":
+        return []
+    known = set(article_ids)
+    corrections, _ = load_corrections(corrections_dir)
+    return [conflict_row(c, "article not in this corpus") for c in corrections if c.article_id not in known]
+
+
 def raw_table(out_dir: str | Path, table: str) -> pd.DataFrame:
     """A written table as the annotator produced it, before corrections (undone via corrections_applied) -> frame."""
     df = read_table(out_dir, table)

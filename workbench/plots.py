@@ -149,7 +149,7 @@ def timeline_lanes(timeline: pd.DataFrame, *, start=None, end=None, title: str =
     if start is not None and end is not None:
         ax.set_xlim(start, end)
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(loc="lower left", fontsize=7, ncols=3)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7)
     ax.set_title(title)
     fig.autofmt_xdate()
     return fig

@@ -165,6 +165,20 @@ def test_bare_number_next_to_event(nlp):
     assert [(r["text"], r["what"]) for r in rows] == [("Nine civilians", "civilians_killed"), ("17", "wounded")]
 
 
+def test_toll_rose_to(nlp):
+    r = one(nlp, "The death toll rose to 45 on Sunday.")
+    assert (r["text"], r["value"], r["what"]) == ("45", 45.0, "killed")
+
+
+def test_bodies_count_the_dead(nlp):
+    assert one(nlp, "Rescuers pulled 15 bodies from the rubble.")["what"] == "killed"
+
+
+def test_women_killed(nlp):
+    rows = run(nlp, "At least 19 people, among them eight women, died in the bombing.")
+    assert [(r["value"], r["what"]) for r in rows] == [(19.0, "killed"), (8.0, "women_killed")]
+
+
 # -------------------------------------------------------------------------------------------------- non-figures
 
 
@@ -180,6 +194,7 @@ def test_bare_number_next_to_event(nlp):
     "It is one of the last holdouts of the opposition.",
     "The 12-year-old boy was found near the M4 highway.",
     "Some 40 percent of the town was destroyed.",
+    "The donors pledged $10 million in aid for the camps.",
 ])
 def test_not_a_figure(nlp, text):
     assert run(nlp, text) == []
@@ -242,3 +257,11 @@ def test_gold_dev_rules(seeds_rules, gold_dir):
 def test_gold_dev_model(seeds_model, gold_dir):
     assert _score(seeds_model, gold_dir)["f1"] >= 0.90
     assert _what_accuracy(seeds_model, gold_dir) >= 0.90
+
+
+def test_text_whose_lowercase_changes_length(nlp):
+    # "İ".lower() is two characters: offsets then come from the case-insensitive patterns on the text itself.
+    text = "İzmir: At least 12 civilians were killed."
+    assert len(text.lower()) != len(text)
+    r = one(nlp, text)
+    assert (text[r["start"]:r["end"]], r["what"]) == ("At least 12 civilians", "civilians_killed")

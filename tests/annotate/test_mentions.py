@@ -192,6 +192,10 @@ def test_proper_names_are_not_designations(nlp):
     assert found(nlp, "A spokesman for the Army of Conquest spoke.") == []
 
 
+def test_capitalised_term_after_a_nationality_is_a_designation(nlp):
+    assert found(nlp, "Witnesses said the Syrian Army shelled the town.") == [("Army", "army", "SYRIAN_STATE")]
+
+
 def test_descriptive_word_inside_a_name_phrase_counts(nlp):
     assert found(nlp, "A commander in the Jaish al-Izza rebel group spoke.") == [("rebel", "rebels", "ARMED_OPPOSITION")]
 
@@ -200,6 +204,18 @@ def test_singular_force_only_for_an_armed_actor(nlp):
     assert found(nlp, "The town was taken by force.") == []
     assert found(nlp, "Attacks were blamed on HTS, the dominant force in the province.") == [
         ("force", "forces", "JIHADISTS")]
+
+
+def test_ceasefire_regime_is_not_a_designation(nlp):
+    assert found(nlp, "Moscow said the ceasefire regime was violated twice.") == []
+
+
+def test_forces_as_a_verb_is_not_a_designation(nlp):
+    assert found(nlp, "The shelling forces civilians to flee north.") == []
+
+
+def test_linked_modifier_takes_the_named_group(nlp):
+    assert found(nlp, "Al-Qaeda-linked militants attacked the post.") == [("militants", "militants", "JIHADISTS")]
 
 
 def test_liberation_only_as_a_modifier_of_an_armed_noun(nlp):

@@ -147,12 +147,14 @@ def test_gazetteer_canonical_name(nlp):
 
 
 def test_issuing_body_said_in_a_statement(nlp):
-    text = "A deal was reached on “a ceasefire from six in the morning”, the Northern Peace Council said in a statement."
+    text = ("A deal was reached on “a ceasefire from six in the morning”, "
+            "the Northern Peace Council said in a statement.")
     assert speakers(nlp, text) == ["Northern Peace Council"]
 
 
 def test_statement_refers_back_to_issuing_body(nlp):
-    text = ("A deal was reached on “a ceasefire from six in the morning”, the Northern Peace Council said in a statement.\n\n"
+    text = ("A deal was reached on “a ceasefire from six in the morning”, "
+            "the Northern Peace Council said in a statement.\n\n"
             "The statement said the truce aimed “to calm the whole situation down” in the area.")
     assert speakers(nlp, text) == ["Northern Peace Council", "Northern Peace Council"]
 
@@ -245,3 +247,35 @@ def test_rows_sorted_and_offsets_exact(seeds_rules):
     assert len(df) > 0
     for r in df.itertuples():
         assert texts_by_id[r.article_id][r.start:r.end] == r.text
+
+
+def test_according_to_after_quote(nlp):
+    text = '"Our troops will respond to any provocation at once," according to the Northern Peace Council.'
+    assert speakers(nlp, text) == ["Northern Peace Council"]
+
+
+def test_known_body_after_modifiers(nlp):
+    text = '"Dozens of people were killed in the raids," said the Britain-based Syrian Observatory for Human Rights.'
+    assert speakers(nlp, text) == ["Syrian Observatory for Human Rights"]
+
+
+def test_role_refers_back_to_named_person(nlp):
+    text = ("“The operation will go on until the end,” Colonel Ahmad Fakeman, a commander in the army, told TV.\n\n"
+            "“We have no other choice left now,” the commander added.")
+    assert speakers(nlp, text) == ["Ahmad Fakeman", "Ahmad Fakeman"]
+
+
+def test_statement_with_no_body_named_has_no_speaker(nlp):
+    assert speakers(nlp, "“We strongly condemn these attacks on civilians,” the statement read.") == [None]
+
+
+def test_text_whose_lowercase_changes_length(nlp):
+    text = "“We will never leave İdlib to anyone,” Jane Fakename said."
+    assert len(text.lower()) != len(text)
+    rows = run(nlp, text)
+    assert [(r["text"], r["speaker"]) for r in rows] == [("We will never leave İdlib to anyone,", "Jane Fakename")]
+
+
+def test_headline_colon_attribution(nlp):
+    assert speakers(nlp, "Erdogan: “Turkey will respond to any attack”\n\nBody text follows here.") == [
+        "Recep Tayyip Erdogan"]

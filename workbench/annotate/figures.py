@@ -260,6 +260,7 @@ def implied_noun(text: str, s: int, bounds: tuple[int, int], cues: FigureCues) -
     return found
 
 
+_CURRENCY = ("$", "€", "£", "¥")
 _WORD_PUNCT = ".,;:!?()[]\"'“”‘’«»"
 
 
@@ -293,6 +294,8 @@ def decide_what(noun: str | None, event: str | None, cues: FigureCues) -> str:
     return noun or event or "count"
 
 
+_TOLL_LINK = re.compile(r"(?:\s+(?:has|had|have|now|rose|risen|climbed|reached|hit|jumped|increased|stood|stands|"
+                        r"was|is|to|at|of))+\s+", re.I)
 _AUX = re.compile(r"(?:\s+(?:were|was|are|is|have|has|had|been|being|reportedly|also))*\s+$|\s*$", re.I)
 
 
@@ -302,8 +305,13 @@ def _event_adjacent(text: str, ns: int, ne: int, events: Events) -> str | None:
     if i < len(events.starts) and events.starts[i] - ne <= 30 and _AUX.fullmatch(text, ne, events.starts[i]):
         return events.classes[i]
     j = bisect.bisect_left(events.ends, ns + 1) - 1
-    if j >= 0 and events.ends[j] <= ns and not text[events.ends[j]:ns].strip():
-        return events.classes[j]
+    if j >= 0 and events.ends[j] <= ns:
+        gap = text[events.ends[j]:ns]
+        if not gap.strip():
+            return events.classes[j]
+        # "the death toll rose to 45": a toll links to its number through a verb and a preposition.
+        if text[events.starts[j]:events.ends[j]].lower().endswith("toll") and _TOLL_LINK.fullmatch(gap):
+            return events.classes[j]
     return None
 
 
@@ -361,9 +369,12 @@ def number_matches(arr: np.ndarray, text: str, cues: FigureCues) -> list[re.Matc
     return out
 
 
-def _content(doc: Doc, char: int) -> bool:
-    # A Doc without blocks (a bare sentence in a test or notebook) is all content.
-    return not doc_blocks(doc) or block_kind_at(doc, char) in CONTENT_KINDS
+_MAGNITUDE_END = re.compile(r"(?:dozen|hundred|thousand|million|billion)$", re.I)
+
+
+def _ends_in_magnitude(m: re.Match) -> bool:
+    """Whether a number ends in a magnitude word, so "of" may follow ("a dozen of the", "6 million of")."""
+    return bool(m.group("dmag") or m.group("fmag") or (m.group("words") and _MAGNITUDE_END.search(m.group("words"))))
 
 
 def find_figures(doc: Doc, cues: FigureCues | None = None) -> list[Figure]:
@@ -378,24 +389,27 @@ def find_figures(doc: Doc, cues: FigureCues | None = None) -> list[Figure]:
     if len(doc) == 0:
         return []
     arr = token_array(doc)
-    events = doc_events(src, arr, rx)
+    aid = doc._.article_id
+    all_content = not doc_blocks(doc)  # a Doc without blocks (a bare sentence in a test or notebook) is all content
+    events: Events | None = None  # found on first need: most articles have few numbers
     out: list[Figure] = []
     for m in number_matches(arr, src, rx):
         ns, ne = m.span()
-        if not _content(doc, ns):
+        if not (all_content or block_kind_at(doc, ns) in CONTENT_KINDS) or text[ns - 1:ns] in _CURRENCY:
             continue
         value, vague = number_value(m, cues)
         # Cheap set tests on the next words decide whether the noun-phrase regexes need to run at all.
         nxt = {w.strip(_WORD_PUNCT) for w in lower_next(src, ne)}
         np = rx.np_re.match(src, ne) if not nxt.isdisjoint(rx.noun_words) else None
-        if np and np.group("of") and not (vague or m.group("dmag") or m.group("fmag") or m.group("words") and
-                                          re.search(r"(?:dozen|hundred|thousand|million|billion)$", m.group("words"), re.I)):
+        if np and np.group("of") and not (vague or _ends_in_magnitude(m)):
             np = None  # "one of the ..." / "two of the villages": a partitive, not a count
         if np is None and not nxt.isdisjoint(rx.notc_words) and rx.not_counted_re.match(src, ne):
             continue  # "two senior opposition sources", "10 days", "0300 GMT"
         qual = qualifier_before(src, ns, rx)
         noun = cues.noun_class[_key(np.group("noun"))] if np else None
         adjacent = None
+        if events is None:
+            events = doc_events(src, arr, rx)
         if np is None:
             pre = noun_before(src, ns, rx)
             adjacent = _event_adjacent(text, ns, ne, events)
@@ -420,7 +434,7 @@ def find_figures(doc: Doc, cues: FigureCues | None = None) -> list[Figure]:
             qualifier = _key(m.group("vague")) + (" of" if np is not None and np.group("of") else "")
         else:
             qualifier = None
-        out.append(Figure(doc._.article_id, start, end, text[start:end], float(value), what, unit, qualifier,
+        out.append(Figure(aid, start, end, text[start:end], float(value), what, unit, qualifier,
                           vague, bounds[0], bounds[1]))
     return out
 

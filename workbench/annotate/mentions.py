@@ -1,8 +1,7 @@
 """The wb_mentions component: designation terms (codebook) -> doc.spans["wb_mentions"] with the actor they refer to.
 
 Terms are found by a PhraseMatcher built from data/codebook.yaml (`codebook_to_patterns`, SpanRuler-style
-patterns); each span has
-label = canonical term and `id_` = actor id. The actor comes from, in order: the term's own noun phrase
+patterns); each span has label = canonical term and `id_` = actor id. The actor comes from, in order: the term's own noun phrase
 ("Iranian-backed militias", "anti-government fighters", "the US regime"), a post-modifier ("factions backed by
 Iran", "fighters from Hezbollah"), a possessive pronoun ("its troops"), jihadist context for terror words
 ("rebels and militants"), a state that deploys the unit ("Moscow sent special forces"), and finally the term's
@@ -51,6 +50,8 @@ class TermSpec:
     jihadist_context: bool = False
     guarded: dict[str, frozenset[str]] = field(default_factory=dict)
     next_any: frozenset[str] = frozenset()
+    prev_not: frozenset[str] = frozenset()
+    next_not: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,8 @@ def load_codebook(path: str | Path = CODEBOOK_YAML) -> Codebook:
             jihadist_context=bool(spec.get("jihadist_context", False)),
             guarded={k.lower(): frozenset(w.lower() for w in v) for k, v in (spec.get("guarded") or {}).items()},
             next_any=frozenset(w.lower() for w in spec.get("next_any") or []),
+            prev_not=frozenset(w.lower() for w in spec.get("prev_not") or []),
+            next_not=frozenset(w.lower() for w in spec.get("next_not") or []),
         )
     aliases = {}
     for actor, spec in (raw.get("actors") or {}).items():
@@ -145,7 +148,9 @@ class _Cues:
         self.of = h("of")
         self.guarded = {t: {h(v): hs(ws) for v, ws in spec.guarded.items()} for t, spec in book.terms.items()}
         self.next_any = {t: hs(spec.next_any) for t, spec in book.terms.items()}
-        self.name_cues = frozenset(self.nationality) | hs(book.aliases)
+        self.prev_not = {t: hs(spec.prev_not) for t, spec in book.terms.items()}
+        self.next_not = {t: hs(spec.next_not) for t, spec in book.terms.items()}
+        self.name_cues = hs(self.nationality_text) | hs(book.aliases)  # compared with LOWER
         self.fixed_opposition = frozenset(t for t, spec in book.terms.items()
                                           if spec.open_to == frozenset() and spec.default == "ARMED_OPPOSITION")
         self.state_default = "SYRIAN_STATE"
@@ -389,12 +394,12 @@ class _Resolver:
                 return ent.actor
         return None
 
-    def resolve(self, span: _Term) -> str:
-        """One term span -> its actor id."""
+    def resolve(self, span: _Term, sent_chars: tuple[int, int]) -> str:
+        """One term span and its sentence's character bounds -> its actor id."""
         spec = self.book.terms[span.label_]
         if spec.open_to is not None and not spec.open_to:
             return spec.default
-        s0, s1 = self.sent_tokens(span.start_char)
+        s0, s1 = bisect.bisect_left(self.idx, sent_chars[0]), bisect.bisect_left(self.idx, sent_chars[1])
         sent = (min(s0, span.start), max(s1, span.end))
         actor = self._left(span, spec, sent) or self._right(span, spec, sent)
         if actor is None and spec.jihadist_context and self._jihadist(span, sent):
@@ -440,6 +445,13 @@ class MentionFinder:
             before = set(r.lower[max(0, span.start - 2):span.start])
             if not before & guarded[r.lower[span.start]]:
                 return False
+        p = span.start - 1
+        if p >= 0 and r.orth[p] in c.hyphens:
+            p -= 1
+        if p >= 0 and r.lower[p] in c.prev_not[span.label_]:
+            return False  # "ceasefire regime", "air force"
+        if span.end < r.n and r.lower[span.end] in c.next_not[span.label_]:
+            return False  # the verb: "forces civilians to flee"
         need = c.next_any[span.label_]
         if need:
             j = span.end + (1 if span.end < r.n and r.orth[span.end] in c.hyphens else 0)
@@ -486,12 +498,12 @@ class MentionFinder:
         out, rows = [], []
         aid = doc._.article_id
         for t in terms:  # left to right, so "regime" is resolved before the "forces" it modifies
-            actor = resolver.resolve(t)
+            sent_start, sent_end = sentence_bounds(doc, t.start_char)
+            actor = resolver.resolve(t, (sent_start, sent_end))
             resolver.actor_of[t.start] = actor
             out.append(Span(doc, t.start, t.end, label=t.label_, span_id=actor))
             kind = block_kind_at(doc, t.start_char)
             if kind in CONTENT_KINDS:
-                sent_start, sent_end = sentence_bounds(doc, t.start_char)
                 rows.append({"article_id": aid, "start": t.start_char, "end": t.end_char,
                              "surface": text[t.start_char:t.end_char], "term": t.label_, "actor": actor,
                              "block_kind": kind, "sent_start": sent_start, "sent_end": sent_end})

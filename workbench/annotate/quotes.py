@@ -12,6 +12,7 @@ stays near the speed of bare tokenisation; the same rules run on both pipelines 
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -99,6 +100,7 @@ class QuoteCues:
     not_subject: frozenset[str]
     determiners: frozenset[str]
     org_words: frozenset[str]
+    person_roles: frozenset[str]
     aliases: dict = field(default_factory=dict)
 
 
@@ -129,6 +131,7 @@ def load_cues(path: str | Path = QUOTES_YAML) -> QuoteCues:
         not_subject=_words(cfg.get("not_subject_start", [])),
         determiners=_words(cfg.get("determiners", [])),
         org_words=_words(cfg.get("org_words", [])),
+        person_roles=_words(cfg.get("person_roles", [])),
         aliases=dict(cfg.get("speaker_aliases") or {}),
     )
 
@@ -143,6 +146,7 @@ def _gazetteer_lookup():
     return lookup
 
 
+@lru_cache(maxsize=8192)  # speaker phrases repeat across articles; folding a name is the costly part
 def gazetteer_lookup(surface: str):
     """A name as written -> GazEntry(canonical, label, actor) or None (never raises)."""
     try:
@@ -183,10 +187,17 @@ def _role(text: str, i: int, ps: int, pe: int, is_open: bool, cues: QuoteCues) -
 def pair_marks(text: str, paras: list[tuple[int, int]], cues: QuoteCues) -> list[Piece]:
     """Pair quote marks paragraph by paragraph -> every quoted Piece, scare quotes included, in text order."""
     pieces: list[Piece] = []
-    for pi, (ps, pe) in enumerate(paras):
+    marks = [m.start() for m in cues.mark_re.finditer(text)]  # one scan; most paragraphs hold no marks
+    starts = [ps for ps, _ in paras]
+    by_para: dict[int, list[int]] = {}
+    for i in marks:
+        pi = bisect.bisect_right(starts, i) - 1
+        if pi >= 0 and i < paras[pi][1]:
+            by_para.setdefault(pi, []).append(i)
+    for pi, found in by_para.items():
+        ps, pe = paras[pi]
         open_at = None
-        for m in cues.mark_re.finditer(text, ps, pe):
-            i = m.start()
+        for i in found:
             if _role(text, i, ps, pe, open_at is not None, cues) == "open":
                 if open_at is not None:  # opened twice: the first quote ran up to the second mark
                     pieces.append(Piece(open_at, open_at + 1, i, -1, pi))
@@ -207,7 +218,7 @@ def pair_marks(text: str, paras: list[tuple[int, int]], cues: QuoteCues) -> list
         if p.close_mark < 0:
             while e > s and text[e - 1].isspace():
                 e -= 1
-        out.append(p._replace(start=s, end=e))
+        out.append(Piece(p.open_mark, s, e, p.close_mark, p.para))
     return out
 
 
@@ -263,7 +274,8 @@ def _pick_subject(text: str, segs: list[tuple[int, int]], cues: QuoteCues, *, la
         return valid[0]
     seg = valid[-1]
     # "Bakour, a commander in the group, told": an indefinite appositive follows the name it describes.
-    if len(valid) >= 2 and text[seg[0]:seg[1]].split()[0].lower() in ("a", "an") and segs.index(valid[-2]) == segs.index(seg) - 1:
+    indefinite = text[seg[0]:seg[1]].split()[0].lower() in ("a", "an")
+    if len(valid) >= 2 and indefinite and segs.index(valid[-2]) == segs.index(seg) - 1:
         return valid[-2]
     return seg
 
@@ -289,6 +301,10 @@ def after_attribution(text: str, piece: Piece, ctx_end: int, cues: QuoteCues, *,
     if starts:
         end = s + starts[0]
     verbs = cues.verb_lower_re.finditer(lower, s, end) if lower else cues.verb_re.finditer(text, s, end)
+    acc = (cues.according_lower_re if lower else cues.according_re).search(lower or text, s, end)
+    if acc is not None and not text[s:acc.start()].strip(_PUNCT_STRIP):  # "...”, according to X."
+        segs = _segments(text, acc.end(), end)
+        return segs[0] if segs and _valid_subject(text, segs[0], cues) else None
     for v in verbs:
         if len(text[s:v.start()].split()) > MAX_AFTER_WORDS:
             return None
@@ -338,6 +354,11 @@ def before_attribution(text: str, piece: Piece, ctx_start: int, cues: QuoteCues,
         seg = _pick_subject(text, _segments(text, s, a), cues, last=True)
         if seg is not None:
             return seg
+    # Headline style: "Erdogan: “Turkey will respond”" (a short name and a colon right before the quote).
+    lead = text[s:e].rstrip()
+    if lead.endswith(":") and 0 < len(lead[:-1].split()) <= 5 and lead[:1].isupper():
+        seg = _segments(text, s, s + len(lead) - 1)
+        return seg[-1] if seg and _valid_subject(text, seg[-1], cues) else None
     return None
 
 
@@ -416,6 +437,14 @@ def resolve(text: str, span: tuple[int, int] | None, mem: Memory, cues: QuoteCue
     hit = gazetteer_lookup(core)
     if hit is not None and hit.label in ("PERSON", "ORG", "GPE"):
         return _remember(mem, Speaker(_alias(hit.canonical, cues), cs, ce), hit.label, cues)
+    for i in range(1, len(words) - 1):  # "Britain-based Syrian Observatory for ...": a known body after modifiers
+        if words[i].lower() in cues.determiners:
+            continue
+        tail = " ".join(words[i:])
+        hit = gazetteer_lookup(tail)
+        if hit is not None and hit.label in ("PERSON", "ORG"):
+            ts = cs + core.find(tail)
+            return _remember(mem, Speaker(_alias(hit.canonical, cues), ts, ts + len(tail)), hit.label, cues)
     doc_at = _document_head(words, cues)
     if doc_at is not None:
         tail = " ".join(words[doc_at:])
@@ -439,6 +468,8 @@ def resolve(text: str, span: tuple[int, int] | None, mem: Memory, cues: QuoteCue
         key = _singular(head2)
         if definite and len(w2) <= 2:
             prior = mem.sources.get(key) or mem.last_source
+            if prior is None and key in cues.person_roles:
+                prior = mem.last_person
             if prior is not None:
                 return Speaker(prior.name, cs, ce)
         spk = Speaker(_common_case(core2), cs, cs + len(core2))

@@ -1,0 +1,159 @@
+"""notebook_support: when tables are rebuilt, deterministic escaped HTML tables, provenance, texts behind tables."""
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from workbench import notebook_support as ns
+from workbench.tables import write_manifest, write_table
+
+TEXT = "A headline\n\nGovernment forces shelled the town on Monday, <b>officials</b> said.\n"
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a1.txt").write_text(TEXT, encoding="utf-8")
+    return folder
+
+
+def _fake_tables(out: Path, corpus: Path, *, pipeline: str = "rules", meta: Path | None = None) -> None:
+    """A folder that looks annotated (manifest written after every input), without running a pipeline."""
+    out.mkdir(parents=True, exist_ok=True)
+    write_manifest(out, {"corpus": str(corpus), "meta": str(meta) if meta else None, "pipeline": pipeline,
+                         "pipeline_version": "rules-test", "codebook_version": "cb-1", "workbench_version": "9.9"})
+    future = time.time() + 3600  # newer than every code and data file of the checkout
+    os.utime(out / "manifest.json", (future, future))
+
+
+def test_stale_reason_when_no_tables(tmp_path, corpus):
+    assert ns.stale_reason(corpus, tmp_path / "out", pipeline="rules") == "no tables yet"
+
+
+def test_current_tables_are_reused(tmp_path, corpus):
+    _fake_tables(tmp_path / "out", corpus)
+    assert ns.stale_reason(corpus, tmp_path / "out", pipeline="rules") is None
+
+
+def test_other_pipeline_makes_tables_stale(tmp_path, corpus):
+    _fake_tables(tmp_path / "out", corpus, pipeline="rules")
+    assert "pipeline" in ns.stale_reason(corpus, tmp_path / "out", pipeline="en_core_web_sm")
+
+
+def test_other_corpus_makes_tables_stale(tmp_path, corpus):
+    other = tmp_path / "other"
+    other.mkdir()
+    _fake_tables(tmp_path / "out", other)
+    assert "corpus" in ns.stale_reason(corpus, tmp_path / "out", pipeline="rules")
+
+
+def test_other_metadata_makes_tables_stale(tmp_path, corpus):
+    meta = tmp_path / "meta.csv"
+    meta.write_text("article_id,outlet\na1,X\n", encoding="utf-8")
+    _fake_tables(tmp_path / "out", corpus)
+    assert "metadata" in ns.stale_reason(corpus, tmp_path / "out", meta=meta, pipeline="rules")
+
+
+def test_edited_corpus_file_makes_tables_stale(tmp_path, corpus):
+    _fake_tables(tmp_path / "out", corpus)
+    later = time.time() + 7200
+    os.utime(corpus / "a1.txt", (later, later))
+    assert "changed" in ns.stale_reason(corpus, tmp_path / "out", pipeline="rules")
+
+
+def test_relative_corpus_in_manifest_matches_from_project_root(tmp_path):
+    from workbench.config import PROJ_ROOT, SEEDS_DIR
+
+    out = tmp_path / "out"
+    _fake_tables(out, Path("seeds"))  # what `workbench annotate seeds ...` run at the root records
+    assert ns._same_path(json.loads((out / "manifest.json").read_text())["corpus"], SEEDS_DIR.resolve())
+    assert PROJ_ROOT.joinpath("seeds") == SEEDS_DIR
+
+
+def test_ensure_tables_annotates_then_reuses(tmp_path, corpus):
+    out = tmp_path / "out"
+    assert ns.ensure_tables(corpus, out, pipeline="rules", analyses=()) == out
+    first = (out / "manifest.json").stat().st_mtime_ns
+    ns.ensure_tables(corpus, out, pipeline="rules", analyses=())
+    assert (out / "manifest.json").stat().st_mtime_ns == first
+    assert len(pd.read_parquet(out / "articles.parquet")) == 1
+
+
+def test_ensure_tables_refuses_a_foreign_folder(tmp_path, corpus):
+    from workbench.annotate.write import OutputRefused
+
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "thesis.docx").write_text("not ours")
+    with pytest.raises(OutputRefused):
+        ns.ensure_tables(corpus, out, pipeline="rules", analyses=())
+
+
+def test_missing_analysis_writer_is_skipped(tmp_path, monkeypatch):
+    monkeypatch.setitem(ns.ANALYSIS_WRITERS, "nothing", ("workbench.no_such_module", "write"))
+    assert ns.run_analyses(tmp_path, ["nothing"]) == []
+
+
+def test_provenance_line_names_pipeline_and_versions(tmp_path, corpus):
+    out = tmp_path / "out"
+    _fake_tables(out, corpus)
+    write_table("articles", [{"article_id": "a1", "source_path": "x", "n_chars": 1, "n_words": 1, "sha256": "0"}],
+                out)
+    line = ns.provenance_line(out)
+    assert line == "tables: 1 articles annotated by pipeline rules (rules-test), workbench 9.9, codebook cb-1"
+
+
+def test_show_escapes_cells():
+    html = ns.show(pd.DataFrame({"text": ["<script>alert(1)</script>"]}))._repr_html_()
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_show_is_deterministic_and_has_no_ids():
+    df = pd.DataFrame({"a": [1.23456, 2.0], "b": ["x", None]})
+    first, second = ns.show(df)._repr_html_(), ns.show(df.copy())._repr_html_()
+    assert first == second
+    assert " id=" not in first
+    assert "1.235" in first
+
+
+def test_show_truncates_long_frames_and_says_so():
+    table = ns.show(pd.DataFrame({"n": range(100)}), max_rows=10)
+    assert "100 rows, first 10 shown" in repr(table)
+    assert table._repr_html_().count("<tr") == 11  # header + 10 rows
+
+
+def test_show_of_an_empty_frame_lists_its_columns():
+    assert "no rows; columns: a, b" in repr(ns.show(pd.DataFrame(columns=["a", "b"])))
+
+
+def test_count_table_counts_and_totals():
+    df = pd.DataFrame({"outlet": ["A", "A", "B"], "kind": ["body", "caption", "body"]})
+    wide = ns.count_table(df, "outlet", "kind")
+    assert wide.to_dict("records") == [{"outlet": "A", "body": 1, "caption": 1, "total": 2},
+                                       {"outlet": "B", "body": 1, "caption": 0, "total": 1}]
+
+
+def test_count_table_of_no_rows_is_empty():
+    assert ns.count_table(pd.DataFrame(columns=["outlet", "kind"]), "outlet", "kind").empty
+
+
+def test_with_outlet_fills_unknown():
+    articles = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", None]})
+    rows = ns.with_outlet(pd.DataFrame({"article_id": ["a", "b"], "start": [0, 5]}), articles)
+    assert list(rows.columns) == ["article_id", "outlet", "start"]
+    assert rows["outlet"].tolist() == ["X", "unknown"]
+
+
+def test_article_texts_only_returns_texts_matching_the_tables(tmp_path, corpus):
+    out = tmp_path / "out"
+    ns.ensure_tables(corpus, out, pipeline="rules", analyses=())
+    assert ns.article_texts(corpus, out) == {"a1": TEXT}
+    (corpus / "a1.txt").write_text(TEXT + "edited", encoding="utf-8")
+    assert ns.article_texts(corpus, out) == {}
