@@ -51,6 +51,7 @@ def folder(tmp_path: Path) -> Path:
         ("png.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
         ("empty.txt", b"", "empty"),
         ("blank.txt", b"  \n\t\r\n \n", "whitespace"),
+        ("bom_only.txt", b"\xef\xbb\xbf\r\n", "whitespace"),
         ("latin1.txt", "Caf\u00e9 owners said the storm hit.\n".encode("latin-1"), "UTF-8"),
         ("nul.txt", b"Headline\n\nBody text with a NUL\x00 byte.\n", "NUL"),
     ],

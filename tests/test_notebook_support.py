@@ -144,11 +144,17 @@ def test_count_table_of_no_rows_is_empty():
     assert ns.count_table(pd.DataFrame(columns=["outlet", "kind"]), "outlet", "kind").empty
 
 
-def test_with_outlet_fills_unknown():
-    articles = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", None]})
-    rows = ns.with_outlet(pd.DataFrame({"article_id": ["a", "b"], "start": [0, 5]}), articles)
+def test_with_outlet_never_pools_unknown_outlets():
+    articles = pd.DataFrame({"article_id": ["a", "b", "c"], "outlet": ["X", None, "unknown"]})
+    rows = ns.with_outlet(pd.DataFrame({"article_id": ["a", "b", "c"], "start": [0, 5, 9]}), articles)
     assert list(rows.columns) == ["article_id", "outlet", "start"]
-    assert rows["outlet"].tolist() == ["X", "unknown"]
+    assert rows["outlet"].tolist() == ["X", "unknown:b", "unknown:c"]
+
+
+def test_show_cuts_long_text_in_the_plain_view_only():
+    table = ns.show(pd.DataFrame({"text": ["word " * 40]}))
+    assert "..." in repr(table)
+    assert ("word " * 40).strip() in table._repr_html_()
 
 
 def test_article_texts_only_returns_texts_matching_the_tables(tmp_path, corpus):

@@ -93,6 +93,12 @@ def test_candidate_pairs_skip_same_source():
     assert reuse.candidate_pairs(keys, sent, np.array([5, 6]), min_shared=2).tolist() == [[0, 1]]
 
 
+def test_candidate_pairs_count_a_repeated_shingle_once():
+    keys = np.array([9, 9, 9], dtype=np.uint64)
+    sent = np.array([0, 0, 1], dtype=np.int32)  # sentence 0 holds the shingle twice
+    assert len(reuse.candidate_pairs(keys, sent, np.array([0, 1]), min_shared=2)) == 0
+
+
 def test_candidate_pairs_drop_shingles_too_common_to_be_evidence():
     keys = np.array([7] * 4, dtype=np.uint64)
     sent = np.arange(4, dtype=np.int32)

@@ -205,3 +205,15 @@ def test_iter_table_parts_unifies_columns(tmp_path):
     assert [len(f) for f in frames] == [1, 1]
     assert all("extra" in f.columns for f in frames)
     assert read_table(tmp_path, "t")["article_id"].tolist() == ["a", "b"]
+
+
+@pytest.mark.slow
+def test_analyses_read_partitioned_tables_like_single_files(tmp_path):
+    from workbench.cli import main
+
+    single, parted = tmp_path / "single", tmp_path / "parted"
+    annotate_corpus(SEEDS_DIR, single, meta=META, progress=False, corrections="none")
+    scale.annotate_partitioned(SEEDS_DIR, parted, meta=META, partition_size=2, progress=False, corrections="none")
+    assert main(["analyze", str(single)]) == main(["analyze", str(parted)]) == 0
+    for table in ("framing", "distinctive_terms", "reuse_pairs", "timeline", "figure_claims"):
+        pd.testing.assert_frame_equal(read_table(single, table), read_table(parted, table), obj=table)

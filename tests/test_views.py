@@ -1,6 +1,8 @@
 """views: article text is escaped in every view; blocks carry their kind's colour; spans land on their tokens."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from workbench.html import KIND_COLOURS
@@ -78,3 +80,10 @@ def test_spans_view_of_no_spans_still_shows_text():
 
 def test_spans_view_is_deterministic():
     assert str(spans_view(TEXT, _spans(), blocks=_blocks())) == str(spans_view(TEXT, _spans(), blocks=_blocks()))
+
+
+def test_spans_view_keeps_spaces_between_words_of_a_span():
+    start = TEXT.index("army posts")
+    spans = pd.DataFrame([{"start": start, "end": start + len("army posts"), "label": "x"}])
+    visible = re.sub(r"<[^>]+>", "", str(spans_view(TEXT, spans)))
+    assert re.search(r"army\s", visible) and re.search(r"\sposts", visible)  # minified markup glues them

@@ -5,6 +5,14 @@ the first character. Every offset in every table indexes that string.
 
 Bad inputs never stop a run: each one becomes a `ReadError(source_path, reason)` in the same stream, and every good
 article still goes through. Readers hold one record at a time, so a corpus larger than memory streams.
+
+One `errors` row each: empty file; whitespace (or a lone BOM) only; NUL bytes anywhere (binary); invalid UTF-8
+(byte offset given); a .txt file gone between listing and reading; a malformed, non-object, text-less, id-less or
+badly dated JSONL line (`path:line`); a CSV without id/text columns, or a row with bad bytes, extra cells or no text
+(`path:row N`); a duplicate id (the first is kept); metadata rows with bad dates (kept, date empty), duplicate or
+unknown ids. Handled without an error: a BOM stays in a .txt text (offsets count it; a JSONL/CSV file BOM is not
+text); CRLF stays in the text (a block ends before its CR); newlines inside a quoted CSV cell are text; very long
+articles and lines are annotated in line-aligned chunks (annotate/run.py).
 """
 from __future__ import annotations
 
@@ -81,7 +89,7 @@ def decode_bytes(data: bytes) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ValueError(f"invalid UTF-8 at byte {exc.start}: {exc.reason}") from None
-    if not text.strip():
+    if not text.replace("\ufeff", "").strip():
         raise ValueError("no text (whitespace only)")
     return text
 

@@ -165,8 +165,9 @@ class Table:
         cap = f"<b>{esc(self.caption)}</b> " if self.caption else ""
         if self.df.empty:
             return f'<div class="wb-table">{cap}<i>(no rows; columns: {esc(", ".join(map(str, self.df.columns)))})</i></div>'
-        body = shown.to_html(index=False, escape=True, na_rep="", border=0, classes="wb-table",
-                             float_format=lambda x: f"{x:.{self.float_digits}f}")
+        with pd.option_context("display.max_colwidth", None):  # whole texts in HTML; pandas cuts at 50 by default
+            body = shown.to_html(index=False, escape=True, na_rep="", border=0, classes="wb-table",
+                                 float_format=lambda x: f"{x:.{self.float_digits}f}")
         return f'<div class="wb-table">{cap}<small>({esc(note)})</small>{body}</div>'
 
     def __repr__(self) -> str:
@@ -174,8 +175,10 @@ class Table:
         cap = f"{self.caption} " if self.caption else ""
         if self.df.empty:
             return f"{cap}(no rows; columns: {', '.join(map(str, self.df.columns))})"
-        with pd.option_context("display.width", 120, "display.max_columns", 50, "display.max_colwidth", 60):
-            text = shown.to_string(index=False, na_rep="", float_format=lambda x: f"{x:.{self.float_digits}f}")
+        # Long texts (quotes) are cut in the plain-text view only; the HTML view shows them whole.
+        shown = shown.apply(lambda col: col.map(lambda v: v[:57] + "..." if isinstance(v, str) and len(v) > 60 else v)
+                            if not pd.api.types.is_numeric_dtype(col) else col)
+        text = shown.to_string(index=False, na_rep="", float_format=lambda x: f"{x:.{self.float_digits}f}")
         return f"{cap}({note})\n{text}"
 
 
@@ -201,9 +204,16 @@ def article_texts(corpus: str | Path, out: str | Path) -> dict[str, str]:
 
 
 def with_outlet(df: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
-    """Rows of any per-article table -> the same rows with the article's `outlet` as second column."""
-    outlets = articles[["article_id", "outlet"]].fillna({"outlet": "unknown"})
-    merged = df.merge(outlets, on="article_id", how="left")
+    """Rows of any per-article table -> the same rows with the article's source label as `outlet`, second column.
+
+    The source label is `workbench.framing.source_label`'s: an unknown outlet becomes "unknown:<article_id>", so
+    articles of unknown origin are never pooled into one pretend outlet, in every notebook alike.
+    """
+    from .framing import source_label
+
+    outlets = pd.DataFrame({"article_id": articles["article_id"],
+                            "outlet": [source_label(o, a) for o, a in zip(articles["outlet"], articles["article_id"])]})
+    merged = df.drop(columns=["outlet"], errors="ignore").merge(outlets, on="article_id", how="left")
     cols = ["article_id", "outlet", *[c for c in df.columns if c not in ("article_id", "outlet")]]
     return merged[cols]
 

@@ -132,7 +132,7 @@ class ShingleIndex(NamedTuple):
 
 
 def shingle_index(texts: Iterable[str], *, stop: frozenset[str], min_words: int = MIN_WORDS) -> ShingleIndex:
-    """Sentence texts -> ShingleIndex: content-word ids per sentence and one row per distinct shingle per sentence.
+    """Sentence texts -> ShingleIndex: content-word ids per sentence and one row per shingle occurrence.
 
     A shingle is a pair of adjacent content words, keyed by the two words' vocabulary ids. Sentences shorter than
     `min_words` words get no content words (they are never aligned).
@@ -140,20 +140,19 @@ def shingle_index(texts: Iterable[str], *, stop: frozenset[str], min_words: int 
     vocab: dict[str, int] = {}
     lookup: dict[str, int] = {}  # lower-cased word -> content id, or -1 for a function word
     ids, lens = array("i"), array("q")
+    get = lookup.get
     for text in texts:
         toks = WORD.findall(text.lower())
         if len(toks) < min_words:
             lens.append(0)
             continue
-        row = []
-        for w in toks:
-            k = lookup.get(w)
-            if k is None:
-                norm = w.replace("’", "'")
-                k = -1 if norm in stop else vocab.setdefault(_stem(norm), len(vocab))
-                lookup[w] = k
-            if k >= 0:
-                row.append(k)
+        ks = [get(w, -2) for w in toks]  # the common case, all words seen before, stays in one comprehension
+        if -2 in ks:
+            for j, w in enumerate(toks):
+                if ks[j] == -2:
+                    norm = w.replace("’", "'")
+                    ks[j] = lookup[w] = -1 if norm in stop else vocab.setdefault(_stem(norm), len(vocab))
+        row = [k for k in ks if k >= 0]
         ids.extend(row)
         lens.append(len(row))
     cid = np.frombuffer(ids, dtype=np.int32) if len(ids) else np.zeros(0, np.int32)
@@ -164,9 +163,8 @@ def shingle_index(texts: Iterable[str], *, stop: frozenset[str], min_words: int 
         return ShingleIndex(cid, ptr, np.zeros(0, np.uint64), np.zeros(0, np.int32))
     same = sent[1:] == sent[:-1]
     keys = (cid[:-1][same].astype(np.uint64) << np.uint64(32)) | cid[1:][same].astype(np.uint64)
-    sent = sent[1:][same]
-    rows = np.unique(np.rec.fromarrays([sent, keys], names="s,k"))  # one row per distinct shingle per sentence
-    return ShingleIndex(cid, ptr, np.ascontiguousarray(rows["k"]), np.ascontiguousarray(rows["s"]))
+    # A shingle repeated inside one sentence stays here; candidate_pairs drops the repeat after its sort.
+    return ShingleIndex(cid, ptr, keys, sent[1:][same])
 
 
 def candidate_pairs(keys: np.ndarray, sent: np.ndarray, source: np.ndarray, *, max_df: int = MAX_DF,
@@ -182,10 +180,12 @@ def candidate_pairs(keys: np.ndarray, sent: np.ndarray, source: np.ndarray, *, m
     for k in range(max(n_shards, 1)):
         m = shard == k
         f, s = keys[m], sent[m]
-        order = np.lexsort((s, f))
-        f, s = f[order], s[order]
         if len(f) == 0:
             continue
+        order = np.lexsort((s, f))
+        f, s = f[order], s[order]
+        first = np.r_[True, (f[1:] != f[:-1]) | (s[1:] != s[:-1])]  # a shingle counts once per sentence
+        f, s = f[first], s[first]
         starts = np.flatnonzero(np.r_[True, f[1:] != f[:-1]])
         sizes = np.diff(np.r_[starts, len(f)])
         ok = (sizes >= 2) & (sizes <= max_df)
@@ -222,11 +222,20 @@ def edits(a: str, b: str) -> list[Edit]:
 
     Runs of LCS deletions and insertions between two matching words merge into one `replace`, as difflib would.
     """
-    return _edits(words(a), words(b), len(a), len(b))
+    return _edits(_tokens(a), _tokens(b), len(a), len(b))
 
 
-def _edits(wa: list, wb: list, len_a: int, len_b: int) -> list[Edit]:
-    ops = Indel.opcodes([w for *_, w in wa], [w for *_, w in wb])
+def _tokens(text: str) -> tuple[list[str], list[tuple[int, int]]]:
+    # Same tokens as words(), as two lists: findall runs in C, and spans are only read at edit boundaries.
+    low = text.lower().replace("’", "'")
+    if len(low) != len(text):
+        w = words(text)
+        return [t for *_, t in w], [(s, e) for s, e, _ in w]
+    return WORD.findall(low), [m.span() for m in WORD.finditer(low)]
+
+
+def _edits(ta: tuple[list[str], list], tb: tuple[list[str], list], len_a: int, len_b: int) -> list[Edit]:
+    ops = Indel.opcodes(ta[0], tb[0])
     out: list[Edit] = []
     pending: list[int] | None = None  # [i1, i2, j1, j2] of the current non-equal run (word indices)
     for op in list(ops) + [None]:
@@ -237,22 +246,22 @@ def _edits(wa: list, wb: list, len_a: int, len_b: int) -> list[Edit]:
                 pending[1], pending[3] = max(pending[1], op.src_end), max(pending[3], op.dest_end)
             continue
         if pending is not None:
-            out.append(_edit(pending, wa, wb, len_a, len_b))
+            out.append(_edit(pending, ta[1], tb[1], len_a, len_b))
             pending = None
     return out
 
 
-def _edit(run: list[int], wa: list, wb: list, len_a: int, len_b: int) -> Edit:
+def _edit(run: list[int], spans_a: list, spans_b: list, len_a: int, len_b: int) -> Edit:
     i1, i2, j1, j2 = run
 
-    def span(toks: list, i: int, j: int, total: int) -> tuple[int, int]:
+    def span(spans: list, i: int, j: int, total: int) -> tuple[int, int]:
         if j > i:
-            return toks[i][0], toks[j - 1][1]
-        pos = toks[i][0] if i < len(toks) else (toks[-1][1] if toks else total)
+            return spans[i][0], spans[j - 1][1]
+        pos = spans[i][0] if i < len(spans) else (spans[-1][1] if spans else total)
         return pos, pos
 
     op = "replace" if i2 > i1 and j2 > j1 else ("delete" if i2 > i1 else "insert")
-    return Edit(op, *span(wa, i1, i2, len_a), *span(wb, j1, j2, len_b))
+    return Edit(op, *span(spans_a, i1, i2, len_a), *span(spans_b, j1, j2, len_b))
 
 
 def reuse_sentences(sentences: pd.DataFrame) -> pd.DataFrame:
@@ -316,7 +325,7 @@ def substitutions_frame(pairs: pd.DataFrame, sentences: pd.DataFrame, *, chunk: 
         part = best.iloc[lo:lo + chunk]
         need = np.unique(np.r_[part["sent_a"].to_numpy(), part["sent_b"].to_numpy()])
         texts = dict(zip(need.tolist(), text_col.take(need).tolist()))
-        toks = {i: words(t) for i, t in texts.items()}
+        toks = {i: _tokens(t) for i, t in texts.items()}
         rows = []
         for p in part.itertuples(index=False):
             ta, tb = texts[p.sent_a], texts[p.sent_b]

@@ -9,8 +9,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 import pandas as pd
-import spacy
-from spacy import displacy
 
 from .html import KIND_COLOURS, esc
 
@@ -59,7 +57,10 @@ def blocks_view(text: str, blocks: pd.DataFrame, *, title: str | None = None) ->
 
 @lru_cache(maxsize=1)
 def _tokenizer():
-    # Only to split display units into tokens for displaCy; no annotation happens here.
+    # Only to split display units into tokens for displaCy; no annotation happens here. Imported lazily so
+    # notebooks that show blocks only never pay for importing spaCy.
+    import spacy
+
     return spacy.blank("en")
 
 
@@ -90,6 +91,8 @@ def spans_view(text: str, spans: pd.DataFrame, *, blocks: pd.DataFrame | None = 
     for start, end in units:
         inside = spans[(spans["start"] >= start) & (spans["end"] <= end)] if len(spans) else spans
         parsed.append(_displacy_doc(text[start:end], start, inside))
+    from spacy import displacy
+
     html = displacy.render(parsed, style="span", manual=True, jupyter=False, options={"colors": palette})
     head = f"<h4>{esc(title)}</h4>" if title else ""
     n = sum(len(p["spans"]) for p in parsed)

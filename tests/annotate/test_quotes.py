@@ -279,3 +279,10 @@ def test_text_whose_lowercase_changes_length(nlp):
 def test_headline_colon_attribution(nlp):
     assert speakers(nlp, "Erdogan: “Turkey will respond to any attack”\n\nBody text follows here.") == [
         "Recep Tayyip Erdogan"]
+
+
+def test_it_refers_back_to_body(nlp):
+    text = ("The Northern Peace Council issued a statement on Monday.\n\n"
+            "“The truce will hold across the whole zone,” the Northern Peace Council said.\n\n"
+            "“Violations will be answered at once,” it said.")
+    assert speakers(nlp, text) == ["Northern Peace Council", "Northern Peace Council"]

@@ -7,8 +7,9 @@ from the counted noun's class and the event cue nearest the figure in its senten
 times, dates, years and ages are not figures.
 
 Why hand-written: spaCy's `like_num` and the model's CARDINAL entities neither value number words nor link a number
-to what it counts, and the rules pipeline has no parse; one regex over `doc.text` finds candidate numbers, so the
-work grows with the numbers in the text, not its tokens.
+to what it counts, and the rules pipeline has no parse. Candidates come from the tokens' LIKE_NUM flags and
+lowercase hashes (numpy, no per-token Python); the number grammar and noun-phrase regexes then run only at those
+offsets, so the work grows with the numbers in the text, not with its length. Both pipelines give the same rows.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ import yaml
 from spacy.attrs import IDX, LIKE_NUM, LOWER
 from spacy.language import Language
 from spacy.strings import hash_string
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from ..blocks import CONTENT_KINDS
 from ..config import DATA_DIR, NUMBERS_YAML
@@ -214,14 +215,13 @@ class Events(NamedTuple):
     classes: list[str]
 
 
-def doc_events(text: str, arr: np.ndarray, cues: FigureCues) -> Events:
+def doc_events(text: str, arr: np.ndarray, cues: FigureCues, *, hits: np.ndarray | None = None) -> Events:
     """Every event cue of a Doc, found from its tokens' lowercase hashes (first word of each cue) -> Events."""
-    hashes = _hashes(cues.event_firsts)
-    lower = arr[:, 1]
-    at = np.minimum(np.searchsorted(hashes, lower), len(hashes) - 1)
+    if hits is None:
+        hits = token_hits(arr, cues)
     starts, ends, classes = [], [], []
     last_end = -1
-    for p in arr[hashes[at] == lower, 2].astype(np.int64).tolist():
+    for p in arr[(hits & 2) > 0, 2].astype(np.int64).tolist():
         if p < last_end:
             continue
         m = cues.event_re.match(text, p)
@@ -283,6 +283,7 @@ def noun_before(text: str, start: int, cues: FigureCues) -> str | None:
     return cues.noun_class.get(words[-2].lower())
 
 
+@lru_cache(maxsize=1024)  # few (noun, event) pairs recur; cues hash by identity
 def decide_what(noun: str | None, event: str | None, cues: FigureCues) -> str:
     """The `what` category of a figure from its noun class and event class (first matching rule) -> snake_case."""
     for rule in cues.rules:
@@ -320,18 +321,32 @@ _LEADS = ("a few ", "an ", "a ")
 _BACK = 8
 
 
-@lru_cache(maxsize=16)
-def _hashes(words: tuple) -> np.ndarray:
-    """Sorted lowercase-string hashes of words (spaCy's LOWER attribute values) -> array for searchsorted."""
-    return np.array(sorted({hash_string(w) for w in words}), dtype=np.uint64)
-
-
 def token_array(doc: Doc) -> np.ndarray:
     """LIKE_NUM, LOWER and IDX of every token -> (n_tokens, 3) array (one C call, no per-token Python)."""
     return doc.to_array([LIKE_NUM, LOWER, IDX])
 
 
-def trigger_positions(arr: np.ndarray, cues: FigureCues) -> list[int]:
+@lru_cache(maxsize=8)
+def _vocab_table(cues: FigureCues) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted hashes of number words and event first words, with bit flags (1 number word, 2 event) -> arrays."""
+    flags: dict[int, int] = {}
+    for w in cues.triggers:
+        flags[hash_string(w)] = flags.get(hash_string(w), 0) | 1
+    for w in cues.event_firsts:
+        flags[hash_string(w)] = flags.get(hash_string(w), 0) | 2
+    keys = sorted(flags)
+    return np.array(keys, dtype=np.uint64), np.array([flags[k] for k in keys], dtype=np.int8)
+
+
+def token_hits(arr: np.ndarray, cues: FigureCues) -> np.ndarray:
+    """Per token: 1 if its lowercase form is a number word, 2 if it starts an event cue (bit flags) -> int8 array."""
+    keys, flags = _vocab_table(cues)
+    lower = np.ascontiguousarray(arr[:, 1])
+    at = np.minimum(np.searchsorted(keys, lower), len(keys) - 1)
+    return np.where(keys[at] == lower, flags[at], 0).astype(np.int8)
+
+
+def trigger_positions(arr: np.ndarray, cues: FigureCues, *, hits: np.ndarray | None = None) -> list[int]:
     """Character offsets of tokens that may start a number: LIKE_NUM tokens and number words -> sorted list.
 
     Why arrays: a case-insensitive alternation of number words tried at every character costs a large share of
@@ -340,18 +355,16 @@ def trigger_positions(arr: np.ndarray, cues: FigureCues) -> list[int]:
     """
     if len(arr) == 0:
         return []
-    hashes = _hashes(cues.triggers)
-    lower = arr[:, 1]
-    at = np.minimum(np.searchsorted(hashes, lower), len(hashes) - 1)
-    hit = (arr[:, 0] == 1) | (hashes[at] == lower)
-    return arr[hit, 2].astype(np.int64).tolist()
+    if hits is None:
+        hits = token_hits(arr, cues)
+    return arr[(arr[:, 0] == 1) | ((hits & 1) > 0), 2].astype(np.int64).tolist()
 
 
-def number_matches(arr: np.ndarray, text: str, cues: FigureCues) -> list[re.Match]:
+def number_matches(arr: np.ndarray, text: str, cues: FigureCues, *, hits: np.ndarray | None = None) -> list[re.Match]:
     """Every number phrase of a Doc (the number grammar runs only around trigger tokens) -> matches."""
     out: list[re.Match] = []
     covered = 0
-    for p in trigger_positions(arr, cues):
+    for p in trigger_positions(arr, cues, hits=hits):
         if p < covered:
             continue
         m = None
@@ -389,11 +402,12 @@ def find_figures(doc: Doc, cues: FigureCues | None = None) -> list[Figure]:
     if len(doc) == 0:
         return []
     arr = token_array(doc)
+    hits = token_hits(arr, cues)
     aid = doc._.article_id
     all_content = not doc_blocks(doc)  # a Doc without blocks (a bare sentence in a test or notebook) is all content
     events: Events | None = None  # found on first need: most articles have few numbers
     out: list[Figure] = []
-    for m in number_matches(arr, src, rx):
+    for m in number_matches(arr, src, rx, hits=hits):
         ns, ne = m.span()
         if not (all_content or block_kind_at(doc, ns) in CONTENT_KINDS) or text[ns - 1:ns] in _CURRENCY:
             continue
@@ -406,10 +420,10 @@ def find_figures(doc: Doc, cues: FigureCues | None = None) -> list[Figure]:
         if np is None and not nxt.isdisjoint(rx.notc_words) and rx.not_counted_re.match(src, ne):
             continue  # "two senior opposition sources", "10 days", "0300 GMT"
         qual = qualifier_before(src, ns, rx)
-        noun = cues.noun_class[_key(np.group("noun"))] if np else None
+        noun = (cues.noun_class.get(np.group("noun")) or cues.noun_class[_key(np.group("noun"))]) if np else None
         adjacent = None
         if events is None:
-            events = doc_events(src, arr, rx)
+            events = doc_events(src, arr, rx, hits=hits)
         if np is None:
             pre = noun_before(src, ns, rx)
             adjacent = _event_adjacent(text, ns, ne, events)
@@ -439,6 +453,16 @@ def find_figures(doc: Doc, cues: FigureCues | None = None) -> list[Figure]:
     return out
 
 
+def token_spans(doc: Doc, items: list[tuple[int, int, str]]) -> list[Span]:
+    """(start char, end char, label) items -> Spans over the tokens they touch (char_span "expand" semantics)."""
+    spans = []
+    for s, e, label in items:
+        span = doc.char_span(s, e, label=label, alignment_mode="expand")
+        if span is not None:
+            spans.append(span)
+    return spans
+
+
 class FigureFinder:
     """Find figures; store spans in doc.spans[spans_key] (label = what) and rows in doc.user_data."""
 
@@ -450,12 +474,7 @@ class FigureFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         rows = find_figures(doc, self.cues)
-        spans = []
-        for f in rows:
-            span = doc.char_span(f.start, f.end, label=f.what, alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
-        doc.spans[self.spans_key] = spans
+        doc.spans[self.spans_key] = token_spans(doc, [(f.start, f.end, f.what) for f in rows])
         # Plain dicts survive Doc serialisation (msgpack) when docs cross processes.
         doc.user_data[SPANS_KEY] = [f._asdict() for f in rows]
         return doc

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import yaml
-from spacy.attrs import IDX, IS_PUNCT, LOWER, ORTH
+from spacy.attrs import IDX, LOWER
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -122,8 +122,9 @@ class _Cues:
             return list(v.get("words", []) if isinstance(v, dict) else v)
 
         self.strings = strings
-        self.nationality = {h(k): v for k, v in (cues.get("nationality") or {}).items()}
-        self.nationality_text = dict(cues.get("nationality") or {})
+        self.nationality = {h(k.lower()): v for k, v in (cues.get("nationality") or {}).items()}
+        self.nationality_lower = frozenset(h(k) for k in (cues.get("nationality") or {}) if k == k.lower())
+        self.nationality_text = {k.lower(): v for k, v in (cues.get("nationality") or {}).items()}
         self.aliases = {h(k): v for k, v in book.aliases.items()}
         self.alias_text = book.aliases
         self.backed, self.backed_words = hs(words("backed")), frozenset(w.lower() for w in words("backed"))
@@ -208,8 +209,9 @@ class _Resolver:
         self.doc = doc
         self.book = book
         self.c = cues
-        self.orth, self.lower, self.idx, self.punct = tok["orth"], tok["lower"], tok["idx"], tok["punct"]
-        self.n = len(self.orth)
+        # Only LOWER and IDX are copied out of the Doc; case and punctuation are read off the text at a token's start.
+        self.lower, self.idx, self.text_ = tok["lower"], tok["idx"], doc_text(doc)
+        self.n = len(self.lower)
         # token index -> entity span carrying an actor; token index -> term span
         self.ents = [e for e in ents if e.actor]
         self.ent_at: dict[int, _Ent] = {i: e for e in self.ents for i in range(e.start, e.end)}
@@ -218,8 +220,16 @@ class _Resolver:
         self.actor_of: dict[int, str] = {}  # term span start -> resolved actor
 
     def text(self, i: int) -> str:
-        """The text of token i (a string-store look-up, no Token object)."""
-        return self.c.strings[self.orth[i]]
+        """The lower-cased text of token i (a string-store look-up, no Token object)."""
+        return self.c.strings[self.lower[i]]
+
+    def capitalised(self, i: int) -> bool:
+        """Whether token i starts with a capital letter."""
+        return self.text_[self.idx[i]].isupper()
+
+    def punct(self, i: int) -> bool:
+        """Whether token i starts with a character that is neither letter nor digit."""
+        return not self.text_[self.idx[i]].isalnum()
 
     def sent_tokens(self, char: int) -> tuple[int, int]:
         """Token range [start, end) of the sentence containing character `char`."""
@@ -236,17 +246,17 @@ class _Resolver:
         term = self.term_at.get(i)
         if term is not None and term.start in self.actor_of:
             return term.start, term.end, self.actor_of[term.start]
-        orth = self.orth[i]
-        if nationality and orth in c.nationality:
-            return i, i + 1, c.nationality[orth]
-        if orth != self.lower[i] and self.lower[i] in c.aliases:
-            return i, i + 1, c.aliases[self.lower[i]]
-        if orth in c.possessive or orth in c.hyphens or self.lower[i] in c.filler:
+        low = self.lower[i]
+        if nationality and low in c.nationality and (self.capitalised(i) or low in c.nationality_lower):
+            return i, i + 1, c.nationality[low]
+        if low in c.aliases and self.capitalised(i):
+            return i, i + 1, c.aliases[low]
+        if low in c.possessive or low in c.hyphens or low in c.filler:
             return None
         m = _JOINED_CUE.match(self.text(i))
         if m and m.group("cue") in c.modifier_text:
             head = m.group("head")
-            actor = (c.nationality_text.get(head) if nationality else None) or c.alias_text.get(head.lower())
+            actor = (c.nationality_text.get(head) if nationality else None) or c.alias_text.get(head)
             if actor:
                 return i, i + 1, actor
         return None
@@ -258,12 +268,12 @@ class _Resolver:
         if joined and joined.group("cue") in c.backed_words:
             return c.backed_map.get(actor, UNKNOWN)
         j = end
-        if j < self.n and self.orth[j] in c.hyphens:
+        if j < self.n and self.lower[j] in c.hyphens:
             j += 1
         if j < self.n and self.lower[j] in c.backed:
             return c.backed_map.get(actor, UNKNOWN)
         k = start - 1
-        if k >= 0 and self.orth[k] in c.hyphens:
+        if k >= 0 and self.lower[k] in c.hyphens:
             k -= 1
         if k >= 0 and self.lower[k] in c.anti:
             return c.anti_map.get(actor, UNKNOWN)
@@ -291,15 +301,15 @@ class _Resolver:
                 i = unit[0] - 1
                 steps += 1
                 continue
-            low, orth = self.lower[i], self.orth[i]
-            if (i in self.place_at and i + 1 < span.start and self.orth[i + 1] in c.possessive
+            low = self.lower[i]
+            if (i in self.place_at and i + 1 < span.start and self.lower[i + 1] in c.possessive
                     and spec.default == c.state_default):
                 return UNKNOWN  # "Lebanon's army": a state that is no party the codebook names
             if low in c.pronouns:
                 return self._pronoun(i, sent, spec)
             if low in c.allied:
                 saw_allied = True
-            if not (orth in c.hyphens or orth in c.possessive or low in c.filler or low in c.modifiers):
+            if not (low in c.hyphens or low in c.possessive or low in c.filler or low in c.modifiers):
                 break
             i -= 1
             steps += 1
@@ -317,7 +327,7 @@ class _Resolver:
         i += 1
         stop = min(sent[1], i + 6)
         while i < stop:
-            if self.punct[i] and self.orth[i] not in c.hyphens and self.orth[i] not in c.possessive:
+            if self.punct(i) and self.lower[i] not in c.hyphens and self.lower[i] not in c.possessive:
                 return None
             unit = self._unit(i, nationality=spec.nationality)
             if unit is not None:
@@ -362,7 +372,7 @@ class _Resolver:
                     if t.label_ in c.fixed_opposition:
                         return True
                     break
-                if self.punct[j] and self.orth[j] not in c.hyphens:
+                if self.punct(j) and self.lower[j] not in c.hyphens:
                     break
         lo = sent[0]
         if span.start > 0 and self.lower[span.start - 1] == c.definite and sent[0] > 0:
@@ -446,7 +456,7 @@ class MentionFinder:
             if not before & guarded[r.lower[span.start]]:
                 return False
         p = span.start - 1
-        if p >= 0 and r.orth[p] in c.hyphens:
+        if p >= 0 and r.lower[p] in c.hyphens:
             p -= 1
         if p >= 0 and r.lower[p] in c.prev_not[span.label_]:
             return False  # "ceasefire regime", "air force"
@@ -454,7 +464,7 @@ class MentionFinder:
             return False  # the verb: "forces civilians to flee"
         need = c.next_any[span.label_]
         if need:
-            j = span.end + (1 if span.end < r.n and r.orth[span.end] in c.hyphens else 0)
+            j = span.end + (1 if span.end < r.n and r.lower[span.end] in c.hyphens else 0)
             if j >= r.n or r.lower[j] not in need:
                 return False
         if any(i in names for i in range(span.start, span.end)):
@@ -471,7 +481,7 @@ class MentionFinder:
         if r.idx[i] <= sent_start:
             return False
         p = i - 1
-        if (text[r.idx[p]].isupper() and r.idx[p] > sent_start and p not in term_tokens and not r.punct[p]
+        if (text[r.idx[p]].isupper() and r.idx[p] > sent_start and p not in term_tokens and not r.punct(p)
                 and r.lower[p] not in self.cues.name_cues):
             return True
         return span.end + 1 < r.n and r.lower[span.end] == self.cues.of and text[r.idx[span.end + 1]].isupper()
@@ -482,11 +492,10 @@ class MentionFinder:
         if not matches:
             doc.spans[self.spans_key] = []
             return doc
-        arr = doc.to_array([ORTH, LOWER, IDX, IS_PUNCT])
-        tok = {"orth": arr[:, 0].tolist(), "lower": arr[:, 1].tolist(), "idx": arr[:, 2].tolist(),
-               "punct": arr[:, 3].tolist()}
+        arr = doc.to_array([LOWER, IDX])
+        tok = {"lower": arr[:, 0].tolist(), "idx": arr[:, 1].tolist()}
         text = doc_text(doc)
-        ends = [tok["idx"][e - 1] + len(self.vocab.strings[tok["orth"][e - 1]]) for _, _, e in matches]
+        ends = [doc[e - 1].idx + len(doc[e - 1]) for _, _, e in matches]
         strings = self.vocab.strings
         found = [_Term(s, e, strings[key], tok["idx"][s], end) for (key, s, e), end in zip(matches, ends)]
         ents = _entities(doc)

@@ -26,6 +26,7 @@ from spacy.tokens import Doc
 
 from ..config import DATA_DIR
 from .base import block_kind_at, doc_blocks, doc_text
+from .figures import token_spans
 from .sentences import sentence_starts
 
 QUOTES_YAML = DATA_DIR / "quotes.yaml"
@@ -101,6 +102,7 @@ class QuoteCues:
     determiners: frozenset[str]
     org_words: frozenset[str]
     person_roles: frozenset[str]
+    body_pronouns: frozenset[str]
     aliases: dict = field(default_factory=dict)
 
 
@@ -132,6 +134,7 @@ def load_cues(path: str | Path = QUOTES_YAML) -> QuoteCues:
         determiners=_words(cfg.get("determiners", [])),
         org_words=_words(cfg.get("org_words", [])),
         person_roles=_words(cfg.get("person_roles", [])),
+        body_pronouns=_words(cfg.get("body_pronouns", [])),
         aliases=dict(cfg.get("speaker_aliases") or {}),
     )
 
@@ -434,6 +437,8 @@ def resolve(text: str, span: tuple[int, int] | None, mem: Memory, cues: QuoteCue
         return Speaker(None, None, None)
     if low in cues.pronouns:
         return Speaker(mem.last_person.name, cs, ce) if mem.last_person else Speaker(None, None, None)
+    if low in cues.body_pronouns:
+        return Speaker(mem.last_body.name, cs, ce) if mem.last_body else Speaker(None, None, None)
     hit = gazetteer_lookup(core)
     if hit is not None and hit.label in ("PERSON", "ORG", "GPE"):
         return _remember(mem, Speaker(_alias(hit.canonical, cues), cs, ce), hit.label, cues)
@@ -587,12 +592,7 @@ class QuoteFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         rows = find_quotes(doc, self.cues)
-        spans = []
-        for q in rows:
-            span = doc.char_span(q.start, q.end, label=q.speaker or "UNATTRIBUTED", alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
-        doc.spans[self.spans_key] = spans
+        doc.spans[self.spans_key] = token_spans(doc, [(q.start, q.end, q.speaker or "UNATTRIBUTED") for q in rows])
         # Plain dicts survive Doc serialisation (msgpack) when docs cross processes.
         doc.user_data[SPANS_KEY] = [q._asdict() for q in rows]
         return doc

@@ -39,6 +39,9 @@ class Summary:
         lines.append(f"tables written to {self.out}")
         if self.n_errors:
             lines.append(f"see {self.out / 'errors.parquet'} for the inputs that could not be read")
+        if self.tables.get("corrections_conflicts"):
+            lines.append(f"{self.tables['corrections_conflicts']} correction(s) could not be applied: see "
+                         f"{self.out / 'corrections_conflicts.parquet'}")
         return "\n".join(lines)
 
 
