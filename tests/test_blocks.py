@@ -72,8 +72,6 @@ def test_made_up_pages_get_their_hand_kinds(name):
     assert got == page
 
 
-@pytest.mark.xfail(reason="a wire-photo credit glued to the caption ('REUTERS/Name') is not a caption cue yet",
-                   strict=True)
 def test_caption_with_glued_wire_photo_credit():
     line = "Delegates arrive for talks in Geneva, Switzerland, March 1. REUTERS/Denis Balibouse"
     kinds = classify_lines(["Talks resume", "The talks resumed on Monday, both sides said.", line,

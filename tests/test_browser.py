@@ -40,21 +40,6 @@ KERNEL_READY = """() => {
     return !document.querySelector('.jp-Dialog') && !!kernel && kernel.status === 'idle';
 }"""
 
-# Stand-in with the same kind of explorer as notebook 03 (an "Outlets" multi-select that rewrites an HTML table in
-# place), used only while 03 does not exist yet, so the browser harness is proven either way.
-SCRATCH_SOURCE = '''import ipywidgets as widgets
-import pandas as pd
-rows = pd.DataFrame({"outlet": ["Alpha News", "Alpha News", "Beta Wire"], "term": ["rebels", "regime", "militants"]})
-outlets = widgets.SelectMultiple(options=sorted(rows["outlet"].unique()), value=(), description="Outlets")
-table = widgets.HTML()
-def refresh(_change=None):
-    shown = rows[rows["outlet"].isin(outlets.value)] if outlets.value else rows
-    body = "".join(f"<tr><td>{o}</td><td>{t}</td></tr>" for o, t in shown.itertuples(index=False))
-    table.value = f'<table class="wb-framing-table" data-rows="{len(shown)}"><thead><tr><th>outlet</th><th>term</th></tr></thead><tbody>{body}</tbody></table>'
-outlets.observe(refresh, names="value")
-refresh()
-widgets.VBox([outlets, table])'''
-
 
 def _require_chromium() -> None:
     """Skip LOUDLY when Debian's chromium is missing (only where apt is impossible; CI installs it)."""
@@ -76,23 +61,14 @@ def _free_port() -> int:
 
 def _notebook_without_outputs(folder: Path) -> Path:
     """Copy notebook 03 (outputs cleared, parameters pointed at the repository's seeds) into `folder`."""
-    if FRAMING_NOTEBOOK.exists():
-        nb = nbformat.read(FRAMING_NOTEBOOK, as_version=4)
-        nb = inject_parameters(nb, {"CORPUS": str(SEEDS_DIR), "META": str(METADATA_CSV),
-                                    "OUT": str(PROCESSED_DIR / "seeds")})
-        name = FRAMING_NOTEBOOK.name
-    else:
-        warnings.warn(f"{FRAMING_NOTEBOOK} does not exist yet: the browser test drives a stand-in explorer",
-                      stacklevel=1)
-        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(SCRATCH_SOURCE)])
-        name = "scratch-explorer.ipynb"
-    # The kernel of this environment, named as JupyterLab knows it, so no "Select Kernel" dialog appears.
+    nb = nbformat.read(FRAMING_NOTEBOOK, as_version=4)
+    nb = inject_parameters(nb, {"CORPUS": str(SEEDS_DIR), "META": str(METADATA_CSV), "OUT": str(PROCESSED_DIR / "seeds")})
     nb.metadata.pop("widgets", None)  # saved widget state would render static copies of the explorer
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-    path = folder / name
+    path = folder / FRAMING_NOTEBOOK.name
     nbformat.write(nb, path)
     return path
 
@@ -150,6 +126,7 @@ def _stop(server: subprocess.Popen, base: str, token: str) -> None:
     except (OSError, subprocess.TimeoutExpired):
         server.kill()
         server.wait(timeout=5)
+    assert server.poll() is not None, "JupyterLab still running"
     _, alive = psutil.wait_procs(children, timeout=5)
     for proc in alive:
         proc.kill()
@@ -246,6 +223,5 @@ def test_outlet_filter_updates_the_table_in_jupyterlab(jupyterlab, tmp_path):
             browser.close()
     assert set(after) == {chosen}
     assert len(after) < len(before)
-    if plot_before is not None:  # the stand-in explorer has no plot
-        assert plot_after != plot_before, "the plot did not change with the outlet filter"
+    assert plot_before and plot_after != plot_before, "the plot did not change with the outlet filter"
     assert (tmp_path / "jupyterlab-outlet-filter.png").stat().st_size > 10_000

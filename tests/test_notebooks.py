@@ -110,3 +110,15 @@ def test_runner_executes_a_notebook_on_another_corpus_without_touching_it(tmp_pa
     run = nbformat.read(tmp_path / "run" / "01-parse.ipynb", as_version=4)
     shown = json.dumps([c.get("outputs", []) for c in run.cells])
     assert "x1" in shown and "000_664f1b808dc5896f" not in shown
+
+
+def test_in_place_runs_refuse_parameters():
+    from workbench.notebooks import execute_all
+
+    with pytest.raises(ValueError):
+        execute_all(in_place=True, params={"CORPUS": "/elsewhere"})
+
+
+def test_runner_reports_a_bad_parameter_as_usage_error(tmp_path, capsys):
+    assert main(["--execute", "--out", str(tmp_path), "-p", "CORPUS"]) == 2
+    assert "NAME=VALUE" in capsys.readouterr().err

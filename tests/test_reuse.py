@@ -141,6 +141,16 @@ def test_substitution_summary_lowercases_and_orients_from_earlier_article():
     assert out.loc[0, "to_outlets"] == "P; Q"
 
 
+def test_credited_wires_read_attribution_lines_only():
+    sents = pd.DataFrame([
+        {"article_id": "a", "start": 0, "end": 12, "block_kind": "attribution", "text": "With Reuters"},
+        {"article_id": "b", "start": 0, "end": 30, "block_kind": "body", "text": "A commander told Reuters so."},
+        {"article_id": "c", "start": 5, "end": 25, "block_kind": "attribution", "text": "(AP) and a rap line"},
+    ])
+    got = reuse.credited_wires(sents)
+    assert got[["article_id", "wire", "start", "end"]].values.tolist() == [["a", "Reuters", 5, 12], ["c", "AP", 6, 8]]
+
+
 def test_side_by_side_escapes_article_text():
     evil = "<script>alert(1)</script> Government forces advanced on the last rebel stronghold in the north today."
     sents, arts, _ = _frames([("a1", "Wire", evil), ("b1", "Paper", evil.replace("Government", "Regime"))])

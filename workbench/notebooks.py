@@ -16,13 +16,25 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import ipykernel.kernelspec
 import nbformat
+from jupyter_client import KernelManager
+from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
 
 from .config import NOTEBOOKS_DIR
 
 PATH_PARAMS = ("CORPUS", "META", "OUT")
 TIMEOUT_S = 300
+
+
+class _ThisEnvironmentKernels(KernelSpecManager):
+    """Every kernel name resolves to IPython in this very environment (as nbval's --nbval-current-env does), so a
+    user-level `python3` kernelspec pointing at another Python can never run the notebooks."""
+
+    def get_kernel_spec(self, kernel_name: str):
+        return self.kernel_spec_class(resource_dir=ipykernel.kernelspec.RESOURCES,
+                                      **ipykernel.kernelspec.get_kernel_dict())
 
 
 def numbered_notebooks(folder: str | Path = NOTEBOOKS_DIR) -> list[Path]:
@@ -81,10 +93,15 @@ def execute_notebook(path: str | Path, *, params: Mapping[str, object] | None = 
         nbclient.exceptions.CellExecutionError: a cell raised.
     """
     nb = inject_parameters(nbformat.read(path, as_version=4), params or {})
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+    km = KernelManager(kernel_name="python3", kernel_spec_manager=_ThisEnvironmentKernels())
+    client = NotebookClient(nb, km=km, timeout=timeout, kernel_name="python3", record_timing=False,
                             store_widget_state=False,
                             resources={"metadata": {"path": str(cwd)}})
-    client.execute()
+    try:
+        client.execute()
+    finally:  # nbclient leaves a kernel manager it was given running
+        if km.has_kernel:
+            km.shutdown_kernel(now=False)
     return strip_volatile(nb)
 
 

@@ -34,6 +34,7 @@ References:
 from __future__ import annotations
 
 import re
+import zlib
 from array import array
 from collections.abc import Iterable
 from functools import lru_cache
@@ -56,6 +57,7 @@ MIN_WORDS = 6
 MIN_SHARED = 2
 MAX_DF = 100
 N_SHARDS = 8
+LOOKUP_LIMIT = 500_000  # words cached between sentences while indexing
 UNKNOWN_OUTLETS = frozenset({"", "unknown", "none", "n/a", "na", "null"})
 WORD = re.compile(r"\w+(?:['’]\w+)*")
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: spreads shingle keys evenly over shards
@@ -77,11 +79,10 @@ def load_vocab(path: str | Path = REUSE_YAML) -> tuple[frozenset[str], dict[str,
     with open(path, encoding="utf-8") as fh:
         cfg = yaml.safe_load(fh) or {}
     stop = frozenset(str(w).lower() for w in cfg.get("stopwords", []))
-    wires = {
-        name: re.compile(r"\b(?:" + "|".join(re.escape(a) for a in aliases) + r")\b",
-                         re.IGNORECASE if any(len(a) > 3 for a in aliases) else 0)
-        for name, aliases in (cfg.get("wires") or {}).items()
-    }
+    # Names match case-insensitively, except short acronyms ("AP", "AA"), which must be upper case to count.
+    alt = lambda a: re.escape(a) if len(a) > 3 else f"(?-i:{re.escape(a)})"  # noqa: E731
+    wires = {name: re.compile(r"\b(?:" + "|".join(alt(a) for a in aliases) + r")\b", re.IGNORECASE)
+             for name, aliases in (cfg.get("wires") or {}).items()}
     return stop, wires
 
 
@@ -134,10 +135,11 @@ class ShingleIndex(NamedTuple):
 def shingle_index(texts: Iterable[str], *, stop: frozenset[str], min_words: int = MIN_WORDS) -> ShingleIndex:
     """Sentence texts -> ShingleIndex: content-word ids per sentence and one row per shingle occurrence.
 
-    A shingle is a pair of adjacent content words, keyed by the two words' vocabulary ids. Sentences shorter than
-    `min_words` words get no content words (they are never aligned).
+    A shingle is a pair of adjacent content words, keyed by the two words' ids. A word's id is a 31-bit CRC of its
+    stemmed form, not a vocabulary number: no vocabulary has to be held (or shared between shards), and a rare
+    collision only proposes a candidate that scoring then judges. Sentences shorter than `min_words` words get no
+    content words (they are never aligned).
     """
-    vocab: dict[str, int] = {}
     lookup: dict[str, int] = {}  # lower-cased word -> content id, or -1 for a function word
     ids, lens = array("i"), array("q")
     get = lookup.get
@@ -151,7 +153,9 @@ def shingle_index(texts: Iterable[str], *, stop: frozenset[str], min_words: int 
             for j, w in enumerate(toks):
                 if ks[j] == -2:
                     norm = w.replace("’", "'")
-                    ks[j] = lookup[w] = -1 if norm in stop else vocab.setdefault(_stem(norm), len(vocab))
+                    ks[j] = lookup[w] = -1 if norm in stop else zlib.crc32(_stem(norm).encode()) >> 1
+            if len(lookup) > LOOKUP_LIMIT:  # a cache, not a vocabulary: bounded memory on any corpus
+                lookup.clear()
         row = [k for k in ks if k >= 0]
         ids.extend(row)
         lens.append(len(row))
@@ -267,7 +271,12 @@ def _edit(run: list[int], spans_a: list, spans_b: list, len_a: int, len_b: int) 
 def reuse_sentences(sentences: pd.DataFrame) -> pd.DataFrame:
     """The `sentences` table -> the rows eligible for reuse (headline, body, subheading), sorted, index reset."""
     s = sentences[sentences["block_kind"].isin(REUSE_KINDS)]
-    return s.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
+    ordered = (s["article_id"].is_monotonic_increasing
+               and not ((s["article_id"].to_numpy()[1:] == s["article_id"].to_numpy()[:-1])
+                        & (np.diff(s["start"].to_numpy()) < 0)).any())
+    if not ordered:  # tables are written sorted, so this copy is only for frames built by hand
+        s = s.sort_values(["article_id", "start"], kind="stable")
+    return s.reset_index(drop=True)
 
 
 def align(sentences: pd.DataFrame, articles: pd.DataFrame, *, threshold: float = THRESHOLD,
@@ -291,7 +300,8 @@ def align(sentences: pd.DataFrame, articles: pd.DataFrame, *, threshold: float =
     def content(i: int) -> list[int]:
         return ids[ptr[i]:ptr[i + 1]].tolist()
 
-    sims = np.fromiter((_score(content(a), content(b)) for a, b in cand.tolist()), dtype=np.float64, count=len(cand))
+    sims = np.fromiter((_score(content(a), content(b)) for lo in range(0, len(cand), 100_000)
+                        for a, b in cand[lo:lo + 100_000].tolist()), dtype=np.float64, count=len(cand))
     keep = sims >= threshold
     a, b, sims = cand[keep, 0], cand[keep, 1], sims[keep]
     art, st, en = sents["article_id"].to_numpy(), sents["start"].to_numpy(), sents["end"].to_numpy()

@@ -34,13 +34,14 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import psutil
+from spacy.language import Language
 from tqdm.auto import tqdm
 
+from .annotate.pipeline import cached_pipeline, pipeline_info
+from .annotate.run import Records, annotate_articles
+from .annotate.write import DERIVED_TABLES, Summary, apply_corrections_if_any
 from .corpus import Article, ReadError, iter_articles
 from .tables import ALL_TABLES, atomic_write_parquet, frame, to_arrow, write_manifest
-from .annotate.pipeline import cached_pipeline, pipeline_info
-from .annotate.run import annotate_articles
-from .annotate.write import DERIVED_TABLES, Summary, apply_corrections_if_any
 
 CHECKPOINT_DIR = "_checkpoint"
 RUN_FILE = "run.json"
@@ -107,7 +108,7 @@ def iter_partitions(corpus: str | Path, *, meta: str | Path | None = None,
 _WORKER: dict[str, Any] = {"uses": 0}
 
 
-def worker_pipeline(name: str, *, recycle_every: int = RECYCLE_EVERY):
+def worker_pipeline(name: str, *, recycle_every: int = RECYCLE_EVERY) -> Language:
     """This process's pipeline `name`, built once and rebuilt every `recycle_every` partitions -> Language."""
     if recycle_every and _WORKER["uses"] >= recycle_every:
         cached_pipeline.cache_clear()
@@ -124,7 +125,7 @@ def rss_mib() -> tuple[float, float]:
     return current, peak
 
 
-def write_partition(records, out: Path, index: int, info: dict[str, str]) -> dict[str, int]:
+def write_partition(records: Records, out: Path, index: int, info: dict[str, str]) -> dict[str, int]:
     """Write every table of one partition's Records as `out/<table>/part-NNNNN.parquet` -> {table: rows}."""
     counts = {}
     for table in ALL_TABLES:

@@ -66,6 +66,20 @@ def write_records(records: Records, out: Path, info: dict[str, str]) -> dict[str
     return {table: len(r) for table, r in rows.items()}
 
 
+def remove_stale_derived(out: Path) -> None:
+    """Delete analysis tables left from an earlier run: they were computed from annotations that no longer exist."""
+    import shutil
+
+    for name in DERIVED_TABLES:
+        if name.startswith("corrections_"):
+            continue
+        for p in (out / f"{name}.parquet", out / name):
+            if p.is_dir():
+                shutil.rmtree(p)
+            elif p.exists():
+                p.unlink()
+
+
 def annotate_corpus(corpus: str | Path, out: str | Path, *, pipeline: str = "rules", meta: str | Path | None = None,
                     force: bool = False, progress: bool = True, workers: int = 1, scheduler: str | None = None,
                     partition_size: int | None = None, corrections: str | None = None) -> Summary:
@@ -95,6 +109,7 @@ def annotate_corpus(corpus: str | Path, out: str | Path, *, pipeline: str = "rul
     out.mkdir(parents=True, exist_ok=True)
     apply_corrections_if_any(records, out, corrections, whole_corpus=True)
     counts = write_records(records, out, info)
+    remove_stale_derived(out)
     write_manifest(out, {"corpus": str(corpus), "meta": str(meta) if meta else None, **info})
     n_art = counts.get("articles", 0)
     return Summary(out=out, n_articles=n_art, n_errors=counts.get("errors", 0), tables=counts, info=info)
