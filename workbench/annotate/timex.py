@@ -32,7 +32,7 @@ from .base import block_kind_at, doc_text, sentence_bounds
 
 SPANS_KEY = "wb_timex"
 _MISSING = object()
-_WORD = re.compile(r"[a-z']+|’ll")
+_WORD = re.compile(r"[a-z]+|['’]ll\b")
 DIRECTED_KINDS = frozenset({"weekday", "month", "reldate", "posmod", "time_a", "time_b", "clock"})
 SP = r"[ \t\u00a0]+"  # spaces inside a line only: an expression never crosses a block (line) boundary
 OSP = r"[ \t\u00a0]*"
