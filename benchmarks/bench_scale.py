@@ -2,8 +2,9 @@
 
 Usage: python benchmarks/bench_scale.py [--sizes 1000,10000,100000] [--modes single,workers2,dask2]
                                         [--single-max 10000] [--partition-size 500] [--workdir DIR]
-Quick run: `--sizes 1000,5000`. The default run takes ~15 min on a quiet 2-core machine; `--single-max 0` also
-times the single process at 100k (~10 more minutes).
+Quick run: `--sizes 1000,5000` (~3 min). At the pipeline speed of Nov 2026 (~65 articles/s per worker) the default
+run takes ~35 min on a 2-core machine (each parallel mode ~13 min at 100k); `--single-max 0` also times the single
+process at 100k (~25 more minutes).
 
 Corpus: `synth.py` synthetic articles (~600 words, story pseudo-words, so the vocabulary keeps growing, which is
 what makes the spaCy StringStore grow). Every mode is `workbench.scale.annotate_partitioned` run in its own child
