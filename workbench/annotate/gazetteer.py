@@ -1,7 +1,7 @@
 """The gazetteer (data/gazetteer.csv): names of people, organisations and places -> canonical name, label, actor.
 
 `lookup(surface)` folds spelling variants (case, accents, hyphens vs spaces, "al-" particles, doubled letters,
-possessive "'s", a leading "the") so "Maraat al-Numan", "Maarat al Numan" and "maarat al-numan" meet one entry.
+possessive "'s", a leading "the") so "Deir ez-Zor", "Deir ezZor" and "deir ez zor" meet one entry.
 """
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ _DOUBLE = re.compile(r"(.)\1+")
 def fold(surface: str) -> str:
     """A name as written -> its folding key (variants of one name share a key).
 
-    Doubled letters collapse ("Maarat"/"Maraat" -> "marat", "Bakkor" -> "bakor") because transliterations of
+    Doubled letters collapse ("Hammam"/"Hamam" -> "hamam", "Assaad" -> "asad") because transliterations of
     Arabic names disagree mostly on vowel length and gemination; particles such as "al-" drop anywhere.
     """
     s = unicodedata.normalize("NFKD", surface.translate(_APOS))
@@ -102,7 +102,7 @@ class Gazetteer:
         self.surnames = {k: next(iter(v)) for k, v in surnames.items() if len(v) == 1}
 
     def lookup(self, surface: str) -> GazEntry | None:
-        """A name as written ("Colonel Mustafa Bakkor", "Maarat al Numan") -> GazEntry, or None if unknown."""
+        """A name as written ("Colonel Ahmed Haddad", "Deir ez Zor") -> GazEntry, or None if unknown."""
         acro = acronym_key(surface)
         if acro:
             return self.acronyms.get(acro)

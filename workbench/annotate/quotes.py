@@ -276,7 +276,7 @@ def _pick_subject(text: str, segs: list[tuple[int, int]], cues: QuoteCues, *, la
     if not last:
         return valid[0]
     seg = valid[-1]
-    # "Bakour, a commander in the group, told": an indefinite appositive follows the name it describes.
+    # "Haddad, a commander in the group, told": an indefinite appositive follows the name it describes.
     indefinite = text[seg[0]:seg[1]].split()[0].lower() in ("a", "an")
     if len(valid) >= 2 and indefinite and segs.index(valid[-2]) == segs.index(seg) - 1:
         return valid[-2]
@@ -521,7 +521,7 @@ def _common_case(phrase: str) -> str:
 
 
 def _fuzzy_person(surname: str, mem: Memory) -> str | None:
-    """A surname spelled differently from the one met before ("Bakkor" after "Bakour") -> full name or None."""
+    """A surname spelled differently from the one met before ("Haddadd" after "Haddad") -> full name or None."""
     for known, full in mem.persons.items():
         if fuzz.ratio(surname.lower(), known) >= 80:
             return full
