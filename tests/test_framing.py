@@ -312,3 +312,12 @@ def test_write_framing_tables_on_seeds(seeds_rules):
     assert f.columns.tolist() == fr.FRAMING_COLUMNS
     assert "unknown:000_664f1b808dc5896f" in set(d["outlet"])
     assert (f["share_low"] <= f["share"]).all() and (f["share"] <= f["share_high"]).all()
+
+
+def test_fill_terms_adds_zero_rows_with_wilson_bounds():
+    f = fr.fill_terms(fr.framing_table(_mentions(), _articles()), actor="SYRIAN_STATE", terms=["regime", "government"])
+    beta_regime = f[(f.outlet == "Beta") & (f.term == "regime")].iloc[0]
+    # Beta designates the state once, never as "regime": 0 of 1 -> [0, z^2 / (1 + z^2)]
+    assert (beta_regime["count"], beta_regime["actor_total"], beta_regime["share_low"]) == (0, 1, 0.0)
+    assert beta_regime["share_high"] == pytest.approx(Z * Z / (1 + Z * Z))
+    assert f[f.outlet == "Alpha"]["term"].tolist() == ["regime", "government"]

@@ -139,6 +139,8 @@ def wilson_interval(count: np.ndarray | Sequence[float] | float, total: np.ndarr
         centre = (p + z * z / (2 * n)) / denom
         half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
         low, high = np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
+    # exact ends where rounding would leave 1e-17 off them (the closed forms are 0 and 1)
+    low, high = np.where(k <= 0, 0.0, low), np.where(k >= n, 1.0, high)
     bad = n <= 0
     return np.where(bad, np.nan, low), np.where(bad, np.nan, high)
 
@@ -218,6 +220,28 @@ def framing_table(mentions: pd.DataFrame, articles: pd.DataFrame, *, outlets: It
                            date_from=date_from, date_to=date_to)
     words = outlet_words(select_sources(sources, outlets=outlets, date_from=date_from, date_to=date_to))
     return framing_from_counts(designation_counts(rows), words, z=z)
+
+
+def fill_terms(framing: pd.DataFrame, *, actor: str, terms: Sequence[str], z: float = Z95) -> pd.DataFrame:
+    """`framing` rows + an actor and terms -> that actor's rows for those terms, with a count-0 row (and its
+    Wilson interval, e.g. 0 of 16 -> 0 to 0.19) wherever an outlet designates the actor but never with the term.
+
+    Returns:
+        The `framing` columns, sorted by outlet, term (in the order given).
+    """
+    rows = framing[framing["actor"] == actor]
+    totals = rows.groupby("outlet", sort=True).agg(actor_total=("actor_total", "first"))
+    grid = pd.MultiIndex.from_product([totals.index, list(terms)], names=["outlet", "term"]).to_frame(index=False)
+    out = grid.merge(rows.drop(columns="actor_total"), on=["outlet", "term"], how="left")
+    out["actor"] = actor
+    out["actor_total"] = out["outlet"].map(totals["actor_total"]).astype("int64")
+    out["count"] = out["count"].fillna(0).astype("int64")
+    out["per_1k_words"] = out["per_1k_words"].fillna(0.0)
+    out["share"] = out["count"] / out["actor_total"]
+    out["share_low"], out["share_high"] = wilson_interval(out["count"].to_numpy(), out["actor_total"].to_numpy(), z=z)
+    order = {t: i for i, t in enumerate(terms)}
+    out = out.assign(_o=out["term"].map(order)).sort_values(["outlet", "_o"], kind="stable")
+    return out[FRAMING_COLUMNS].reset_index(drop=True)
 
 
 def term_pivot(framing: pd.DataFrame, *, terms: Sequence[str] | None = DEFAULT_PIVOT_TERMS, actor: str | None = None,

@@ -52,7 +52,7 @@ def share_intervals(framing: pd.DataFrame, *, actor: str, terms: Sequence[str] |
     for k, (ax, term) in enumerate(zip(axes, terms)):
         sub = rows[rows["term"] == term].sort_values("outlet")
         ys = [y[o] for o in sub["outlet"]]
-        err = np.vstack([sub["share"] - sub["share_low"], sub["share_high"] - sub["share"]])
+        err = np.clip(np.vstack([sub["share"] - sub["share_low"], sub["share_high"] - sub["share"]]), 0, None)
         ax.errorbar(sub["share"], ys, xerr=err, fmt="o", color=TERM_COLOURS[k % len(TERM_COLOURS)], capsize=3)
         ax.set_xlim(0, 1)
         ax.set_title(term)
