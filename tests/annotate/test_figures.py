@@ -8,17 +8,15 @@ import spacy
 import workbench.annotate  # noqa: F401  (registers factories)
 from workbench.annotate import figures
 from workbench.annotate.base import make_doc
+
+from .conftest import blank_with
 from workbench.evaluate import evaluate_dir, load_gold, match_rows
 from workbench.tables import read_table
 
 
 @pytest.fixture(scope="module")
 def nlp():
-    nlp = spacy.blank("en")
-    nlp.add_pipe("wb_blocks")
-    nlp.add_pipe("wb_sentences")
-    nlp.add_pipe("wb_figures")
-    return nlp
+    return blank_with("wb_figures")
 
 
 def run(nlp, text: str) -> list[dict]:

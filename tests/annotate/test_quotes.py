@@ -8,16 +8,14 @@ import spacy
 import workbench.annotate  # noqa: F401  (registers factories)
 from workbench.annotate import quotes
 from workbench.annotate.base import make_doc
+
+from .conftest import blank_with
 from workbench.evaluate import evaluate_dir
 
 
 @pytest.fixture(scope="module")
 def nlp():
-    nlp = spacy.blank("en")
-    nlp.add_pipe("wb_blocks")
-    nlp.add_pipe("wb_sentences")
-    nlp.add_pipe("wb_quotes")
-    return nlp
+    return blank_with("wb_quotes")
 
 
 def run(nlp, text: str) -> list[dict]:
