@@ -48,11 +48,11 @@ class Block(NamedTuple):
 class BlockCues:
     """Compiled cues from blocks.yaml."""
 
-    comment_section_start: tuple[re.Pattern, ...]
-    comment_meta: tuple[re.Pattern, ...]
-    boilerplate: tuple[re.Pattern, ...]
-    attribution: tuple[re.Pattern, ...]
-    caption: tuple[re.Pattern, ...]
+    comment_section_start: CueSet
+    comment_meta: CueSet
+    boilerplate: CueSet
+    attribution: CueSet
+    caption: CueSet
     agency: re.Pattern
     attribution_max_words: int
     headline_max_words: int
@@ -63,9 +63,22 @@ class BlockCues:
     version: str
 
 
-def _compile(patterns: list[str]) -> tuple[re.Pattern, ...]:
-    # Kept separate: Python's re runs a long alternation slower than its parts (measured 2-3x on news lines).
-    return tuple(re.compile(p, re.IGNORECASE) for p in patterns or [])
+class CueSet(NamedTuple):
+    """A category's compiled cues: most run on the lower-cased line, the few with a case-sensitive part on the line."""
+
+    folded: tuple[re.Pattern, ...]
+    cased: tuple[re.Pattern, ...]
+
+
+def _compile(patterns: list[str]) -> CueSet:
+    # Matching a lower-cased copy without IGNORECASE is ~1.5x faster in Python's re; patterns holding an inline
+    # case-sensitive group "(?-i:...)" keep IGNORECASE on the original line. Each cue stays a separate regex:
+    # a long alternation measured 2-3x slower than its parts.
+    patterns = patterns or []
+    return CueSet(
+        folded=tuple(re.compile(p) for p in patterns if "(?-i:" not in p),
+        cased=tuple(re.compile(p, re.IGNORECASE) for p in patterns if "(?-i:" in p),
+    )
 
 
 @lru_cache(maxsize=8)
@@ -119,8 +132,12 @@ def _probe(s: str) -> str:
     return s if len(s) <= 2 * PROBE_CHARS else s[:PROBE_CHARS] + " \u2026 " + s[-PROBE_CHARS:]
 
 
-def _any(patterns: tuple[re.Pattern, ...], s: str) -> bool:
-    return any(p.search(s) for p in patterns)
+def _any(cues: CueSet, s: str) -> bool:
+    if cues.folded:
+        low = s.lower()
+        if any(p.search(low) for p in cues.folded):
+            return True
+    return any(p.search(s) for p in cues.cased)
 
 
 def _is_unpunctuated(s: str) -> bool:
