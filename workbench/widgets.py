@@ -30,6 +30,14 @@ FRAMING_TABLE_CLASS = "wb-framing-table"
 ALL_ACTORS = "(all)"
 
 
+def _assemble(controls: list[widgets.Widget], outputs: list[widgets.Widget], refresh) -> widgets.VBox:
+    """Controls in a row above the outputs; any control change calls `refresh`, which runs once now -> the box."""
+    for control in controls:
+        control.observe(lambda _change: refresh(), names="value")
+    refresh()
+    return widgets.VBox([widgets.HBox(controls), *outputs])
+
+
 @dataclass(frozen=True)
 class FramingFilter:
     """What the framing explorer shows. Empty tuples and None mean "no filter"."""
@@ -90,11 +98,8 @@ class FramingExplorer:
     box: widgets.Box = field(init=False)
 
     def __post_init__(self) -> None:
-        controls = widgets.HBox([self.outlets, self.actor, self.terms, self.block_kinds])
-        self.box = widgets.VBox([controls, self.plot, self.table])
-        for control in (self.outlets, self.actor, self.terms, self.block_kinds):
-            control.observe(lambda _change: self.refresh(), names="value")
-        self.refresh()
+        self.box = _assemble([self.outlets, self.actor, self.terms, self.block_kinds], [self.plot, self.table],
+                             self.refresh)
 
     def state(self) -> FramingFilter:
         """The controls' current values -> a FramingFilter."""
@@ -197,11 +202,8 @@ class TimelineExplorer:
     box: widgets.Box = field(init=False)
 
     def __post_init__(self) -> None:
-        controls = widgets.HBox([self.sources, self.groups, self.only_disagreements])
-        self.box = widgets.VBox([controls, self.figures, self.events])
-        for control in (self.sources, self.groups, self.only_disagreements):
-            control.observe(lambda _change: self.refresh(), names="value")
-        self.refresh()
+        self.box = _assemble([self.sources, self.groups, self.only_disagreements], [self.figures, self.events],
+                             self.refresh)
 
     def state(self) -> TimelineFilter:
         """The controls' current values -> a TimelineFilter."""
