@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..config import DATA_DIR
-from .base import doc_text
+from .base import doc_text, token_starts
 
 SENTENCES_YAML = DATA_DIR / "sentences.yaml"
 
@@ -67,7 +67,7 @@ class RuleSentencizer:
         flags[0] = 1
         starts = sentence_starts(doc_text(doc), self.abbreviations)
         if starts:
-            idx = doc.to_array("IDX").view(np.int64)
+            idx = token_starts(doc)
             pos = np.searchsorted(idx, np.asarray(starts, dtype=np.int64))
             ok = pos < len(idx)
             pos = pos[ok]
