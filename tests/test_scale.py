@@ -217,3 +217,19 @@ def test_analyses_read_partitioned_tables_like_single_files(tmp_path):
     assert main(["analyze", str(single)]) == main(["analyze", str(parted)]) == 0
     for table in ("framing", "distinctive_terms", "reuse_pairs", "timeline", "figure_claims"):
         pd.testing.assert_frame_equal(read_table(single, table), read_table(parted, table), obj=table)
+
+
+def test_corrections_for_absent_articles_are_reported_once_per_run(corpus, tmp_path):
+    corr = tmp_path / "corr"
+    corr.mkdir()
+    (corr / "mine.csv").write_text("action,table,article_id,start,end,sha256,values\n"
+                                   "delete,timex,no_such_article,0,4,s,\n", encoding="utf-8")
+    with pytest.warns(Warning, match="not in this corpus"):
+        summary = run(corpus, tmp_path / "out", corrections=str(corr))
+    conflicts = read_table(tmp_path / "out", "corrections_conflicts")
+    # 4 partitions, none of which holds the article: one conflict row, not four, and none for known articles.
+    assert list(conflicts["article_id"]) == ["no_such_article"]
+    assert summary.tables["corrections_conflicts"] == 1
+    (corr / "mine.csv").write_text("action,table,article_id,start,end,sha256,values\n", encoding="utf-8")
+    run(corpus, tmp_path / "out", corrections=str(corr))  # resumes every partition, recomputes the report
+    assert read_table(tmp_path / "out", "corrections_conflicts").empty

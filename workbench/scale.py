@@ -28,6 +28,7 @@ import os
 import resource
 import shutil
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,7 +42,7 @@ from .annotate.pipeline import cached_pipeline, pipeline_info
 from .annotate.run import Records, annotate_articles
 from .annotate.write import DERIVED_TABLES, Summary, apply_corrections_if_any
 from .corpus import Article, ReadError, iter_articles
-from .tables import ALL_TABLES, atomic_write_parquet, frame, to_arrow, write_manifest
+from .tables import ALL_TABLES, atomic_write_parquet, frame, iter_table_parts, to_arrow, write_manifest
 
 CHECKPOINT_DIR = "_checkpoint"
 RUN_FILE = "run.json"
@@ -213,6 +214,31 @@ def prepare_output(out: Path, run: dict) -> dict[int, dict]:
     return read_markers(out)
 
 
+WHOLE_RUN_PART = "whole-run.parquet"
+
+
+def report_unknown_articles(out: Path, corrections: str | None, info: dict[str, str]) -> int:
+    """Write corrections naming articles absent from the whole run as `corrections_conflicts/whole-run.parquet`
+    (and warn) -> number of such corrections.
+
+    Each partition sees only its own articles, so only the driver, after the last partition, can tell a
+    correction for an article of another partition from one for an article the corpus no longer has.
+    """
+    path = out / "corrections_conflicts" / WHOLE_RUN_PART
+    path.unlink(missing_ok=True)  # a rerun recomputes it: the corpus or the corrections may have changed
+    if corrections is not None and str(corrections).lower() == "none":
+        return 0
+    from .corrections import CorrectionConflictWarning, unknown_article_conflicts
+
+    ids = {a for part in iter_table_parts(out, "articles", columns=["article_id"]) for a in part["article_id"]}
+    rows = unknown_article_conflicts(ids, corrections)
+    if rows:
+        atomic_write_parquet(to_arrow("corrections_conflicts", frame("corrections_conflicts", rows), info), path)
+        warnings.warn(f"{len(rows)} correction(s) name articles that are not in this corpus; see {path} "
+                      f"(first: {rows[0]['source']})", CorrectionConflictWarning, stacklevel=2)
+    return len(rows)
+
+
 def remove_stale_parts(out: Path, n_partitions: int) -> None:
     """Delete parts and markers numbered >= `n_partitions` (left by an earlier, longer version of the corpus)."""
     for folder in [out / t for t in ALL_TABLES] + [out / CHECKPOINT_DIR]:
@@ -375,6 +401,8 @@ def annotate_partitioned(corpus: str | Path, out: str | Path, *, pipeline: str =
     remove_stale_parts(out, n_parts)
     markers = {i: m for i, m in markers.items() if i < n_parts}
     counts = {t: sum(m["tables"].get(t, 0) for m in markers.values()) for t in ALL_TABLES}
+    if partition_func is None:
+        counts["corrections_conflicts"] += report_unknown_articles(out, corrections, info)
     write_manifest(out, {"corpus": str(corpus), "meta": str(meta) if meta else None, "partitions": n_parts,
                          "partition_size": size, **info})
     return Summary(out=out, n_articles=counts["articles"], n_errors=counts["errors"], tables=counts, info=info)
