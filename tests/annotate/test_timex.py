@@ -201,6 +201,28 @@ def test_boilerplate_and_comment_blocks_are_skipped(nlp):
     assert [r["text"] for r in timex.records(doc)] == ["Saturday", "Friday"]
 
 
+# --- the fast matcher finds exactly what the full pattern finds -------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Jets struck on Friday at 3pm, 12:30 GMT on Saturday and 0300 hrs local time.",
+    "Nearly 20 years ago, some three days ago, a few weeks ago; late 2019, mid-August, the end of last year.",
+    "Every Monday, EVERY DAY, daily, Sept 5 2019, 5th of May, 2019-08-31, the 1990s, a decade-long war.",
+    "May 2019 and March: in May they may march. Twenty-four hours, the past few weeks, this summer.",
+    "x5 pm, 2,019 people, $2019, 3.2019 and \u0663 days ago; \u212aelvin, today, tomorrow and now.",
+    "", "Friday", "2019", "3 days ago",
+])
+def test_candidate_matcher_equals_full_pattern(text):
+    vocab = timex.load_vocab()
+    full = [(m.lastgroup, m.span()) for m in vocab.regex.finditer(text)]
+    assert [(m.lastgroup, m.span()) for m in timex._matches(text, vocab)] == full
+
+
+def test_first_chars_read_the_pattern():
+    keys = set("abcdtT0")
+    assert timex._first_chars(r"(?i:t)oday|\d+", keys) == {"t", "T", "0"}
+    assert timex._first_chars(r"(?:a )?b|[^a-c]", keys) == {"a", "b", "d", "t", "T", "0"}
+
+
 # --- gold-dev targets ---------------------------------------------------------------------------------------------
 
 def _value_accuracy(out, gold_dir) -> float:

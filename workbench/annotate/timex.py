@@ -1,8 +1,9 @@
 """The wb_timex component: temporal expressions (TIMEX3 type, value, mod) resolved against the publication date.
 
-One compiled regex (built from the vocabulary in data/timex.yaml) runs over `doc.text`; each match is then read by a
-small resolver for its kind, so the work grows with the number of matches, not tokens (the rules pipeline must stay
-near bare tokenisation speed). Results go to `doc.spans["wb_timex"]` (label = TIMEX3 type) and `records(doc)`
+One pattern of named alternatives (built from the vocabulary in data/timex.yaml) is matched over `doc.text`, found
+fast: a scanner finds the word starts that can begin an expression and only the alternatives that can start with that
+character are tried there (`_matches`). Each match is then read by a small resolver for its kind, so the work grows
+with the number of matches, not tokens (the rules pipeline must stay near bare tokenisation speed). Results go to `doc.spans["wb_timex"]` (label = TIMEX3 type) and `records(doc)`
 yields rows of the `timex` table.
 
 We hand-write the resolution because it is our codebook's science (CODEBOOK "Temporal expressions"): weekdays and
@@ -63,6 +64,8 @@ class Vocab(NamedTuple):
     future_signal_regex: re.Pattern
     left: dict[str, re.Pattern]
     cache: dict
+    scan: re.Pattern  # candidate starts (see Matcher)
+    by_char: dict[str, re.Pattern | None]  # first character of a candidate -> the alternatives that can start with it
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -71,8 +74,8 @@ def _alt(words: Iterable[str]) -> str:
     return "(?:" + "|".join(re.escape(w).replace(r"\ ", SP) for w in ws) + ")"
 
 
-def _build_regex(cfg: dict) -> re.Pattern:
-    """The one pattern of every expression kind, as named alternatives tried left to right at each word start."""
+def _alternatives(cfg: dict) -> dict[str, str]:
+    """Kind -> its pattern; together the named alternatives tried left to right at each word start."""
     wd = _alt(cfg["weekdays"])
     monf = _alt(cfg["months"])
     mona = "(?:" + _alt(cfg["month_abbrevs"]) + r"\.?)"
@@ -103,7 +106,7 @@ def _build_regex(cfg: dict) -> re.Pattern:
     # Leading "the", "a" and qualifiers ("nearly", "over") are not in these patterns: they are common words, so
     # find_timexes extends a match leftwards over them instead (LEFT_EXTENSIONS), which keeps the scan fast.
     posmod_core = "(?i:" + _alt(k[4:] if k.startswith("the ") else k for k in cfg["position_mods"]) + ")"
-    alts = [
+    return dict([
         ("time_a", rf"{clock}{SP}(?:(?i:on){SP})?{dateanchor}"),
         ("time_b", rf"{dateanchor},?{SP}(?:(?i:at){SP})?{clock}"),
         ("ago", rf"(?:(?:{num}|{vague}){SP})?{unit}{SP}(?i:ago)"),
@@ -124,14 +127,119 @@ def _build_regex(cfg: dict) -> re.Pattern:
         ("decade", r"(?:1[89]|20)\d0s"),
         ("year", rf"(?:(?i:early|mid|late)[ -])?(?<![\d.,$£€-]){year}(?![\d,]|\.\d|-\d)"),
         ("clock", clock),
-    ]
-    body = "|".join(f"(?P<{name}>{pat})" for name, pat in alts)
+    ])
+
+
+def _build_matchers(cfg: dict) -> tuple[re.Pattern, re.Pattern, dict[str, re.Pattern | None]]:
+    """The full pattern, the candidate scanner and the per-first-character patterns (see `_matches`)."""
+    alts = _alternatives(cfg)
     # A trie of every word an expression can start with, checked first: the engine rejects most word starts
     # with one cheap lookahead and tries the alternatives only at the few positions that can begin a match.
     # Case variants are spelled out: a case-sensitive trie scans about twice as fast as an (?i:) one.
     words = {w.lower() for w in _trigger_words(cfg)}
-    trie = _trie(words | {w[0].upper() + w[1:] for w in words} | {w.upper() for w in words})
-    return re.compile(rf"\b(?=\d|{trie}\b)(?:{body})(?!\w)")
+    words |= {w[0].upper() + w[1:] for w in words} | {w.upper() for w in words}
+    trie = _trie(words)
+
+    def union(names: Iterable[str]) -> str:
+        return "(?:" + "|".join(f"(?P<{name}>{alts[name]})" for name in names) + r")(?!\w)"
+
+    full = re.compile(rf"\b(?=\d|{trie}\b)" + union(alts))
+    # The scanner starts with a character class (the non-word character before a word), so the engine skips
+    # between candidates in its C loop instead of starting a match attempt at every character; a match at
+    # offset 0, which has no character before it, is tried separately.
+    scan = re.compile(rf"\W(?=\d|{trie}\b)")
+    # At a candidate only the alternatives that can start with its first character are tried (about a third of
+    # them): failing the others' long word lists (numbers, units) was most of the matching time.
+    keys = {w[0] for w in words} | set("0123456789")
+    starts = {name: _first_chars(pat, keys) for name, pat in alts.items()}
+    by_char = {}
+    for ch in keys:
+        names = [name for name in alts if ch in starts[name]]
+        by_char[ch] = re.compile(union(names)) if names else None
+    return full, scan, by_char
+
+
+def _first_chars(pattern: str, keys: set[str]) -> set[str]:
+    """Which of the ASCII characters `keys` a match of `pattern` can start with (a superset when unsure).
+
+    Reads the parse tree of Python's private `re._parser` (Python 3.11+; `sre_parse` before): when it is missing
+    or its tree unexpected, every key is returned, which keeps all alternatives and only costs speed.
+    """
+    try:
+        from re import _parser as parser, _constants as c
+    except ImportError:  # pragma: no cover - Python < 3.11
+        try:
+            import sre_parse as parser
+            import sre_constants as c
+        except ImportError:
+            return set(keys)
+    try:
+        return _first_of(list(parser.parse(pattern)), keys, False, c)[0]
+    except Exception:  # noqa: BLE001 - a tree we do not know: assume any start
+        return set(keys)
+
+
+def _first_of(items: list, keys: set[str], icase: bool, c) -> tuple[set[str], bool]:
+    """First characters of a sequence of parse items -> (keys it can start with, whether it can match empty)."""
+    out: set[str] = set()
+    for op, av in items:
+        if op is c.LITERAL:
+            first, empty = {k for k in keys if _same_char(av, k, icase)}, False
+        elif op is c.IN:
+            first, empty = {k for k in keys if _in_set(av, k, icase, c)}, False
+        elif op is c.SUBPATTERN:
+            _group, add, drop, sub = av
+            ic = (icase or bool(add & c.SRE_FLAG_IGNORECASE)) and not drop & c.SRE_FLAG_IGNORECASE
+            first, empty = _first_of(list(sub), keys, ic, c)
+        elif op is c.BRANCH:
+            first, empty = set(), False
+            for alt in av[1]:
+                f, e = _first_of(list(alt), keys, icase, c)
+                first |= f
+                empty = empty or e
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            lo, _hi, sub = av
+            first, empty = _first_of(list(sub), keys, icase, c)
+            empty = empty or lo == 0
+        elif op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            first, empty = set(), True  # zero-width: ignoring its condition only widens the set
+        else:
+            first, empty = set(keys), True  # anything else (NOT_LITERAL, ANY, group references): any start
+        out |= first
+        if not empty:
+            return out, False
+    return out, True
+
+
+def _same_char(code: int, key: str, icase: bool) -> bool:
+    if not icase:
+        return chr(code) == key
+    # Non-ASCII characters can fold onto ASCII ones (KELVIN SIGN ~ k): count them as possible.
+    return code > 127 or chr(code).lower() == key.lower()
+
+
+def _in_set(items: list, key: str, icase: bool, c) -> bool:
+    """Whether the character class `items` can match the ASCII character `key` (True when unsure)."""
+    negate = bool(items) and items[0][0] is c.NEGATE
+    cases = {key.lower(), key.upper()} if icase else {key}
+    classes = {c.CATEGORY_DIGIT: r"\d", c.CATEGORY_NOT_DIGIT: r"\D", c.CATEGORY_WORD: r"\w",
+               c.CATEGORY_NOT_WORD: r"\W", c.CATEGORY_SPACE: r"\s", c.CATEGORY_NOT_SPACE: r"\S"}
+    hit = False
+    for op, av in items[1:] if negate else items:
+        if op is c.LITERAL:
+            if icase and av > 127:
+                return True
+            hit = hit or chr(av) in cases
+        elif op is c.RANGE:
+            lo, hi = av
+            if icase and hi > 127:
+                return True
+            hit = hit or any(lo <= ord(k) <= hi for k in cases)
+        elif op is c.CATEGORY and av in classes:
+            hit = hit or any(re.match(classes[av], k) for k in cases)
+        else:
+            return True
+    return hit != negate
 
 
 def _trigger_words(cfg: dict) -> set[str]:
@@ -189,7 +297,8 @@ def load_vocab(path: str | Path = TIMEX_YAML) -> Vocab:
             parts = tuple(_WORD.findall(w.lower()))
             cues[parts[0] if len(parts) == 1 else parts[-2:]] = key
     future_signal_regex = re.compile(r"\b" + _alt(cfg["future_signals"]) + rf"{OSP}(?:on{SP}|at{SP})?$", re.I)
-    return Vocab(cfg, _build_regex(cfg), months, weekdays, cues, future_signal_regex, _left_regexes(cfg), {})
+    full, scan, by_char = _build_matchers(cfg)
+    return Vocab(cfg, full, months, weekdays, cues, future_signal_regex, _left_regexes(cfg), {}, scan, by_char)
 
 
 # --- resolution helpers -------------------------------------------------------------------------------------------
@@ -557,6 +666,25 @@ def _keep(kind: str, text: str, doc_text: str, start: int, end: int, vocab: Voca
     return True
 
 
+def _matches(text: str, vocab: Vocab) -> Iterable[re.Match]:
+    """The matches of `vocab.regex.finditer(text)`, found faster: candidates first, then a short pattern at each."""
+    full, by_char = vocab.regex, vocab.by_char
+    m = full.match(text)
+    end = 0
+    if m:
+        yield m
+        end = m.end()
+    for cand in vocab.scan.finditer(text):
+        pos = cand.end()
+        if pos < end:  # inside the previous match: finditer would not look here
+            continue
+        pat = by_char.get(text[pos], full)  # other characters (non-ASCII digits): the full pattern
+        m = pat.match(text, pos) if pat is not None else None
+        if m:
+            yield m
+            end = m.end()
+
+
 def find_timexes(text: str, *, published: dt.date | None = None, vocab: Vocab | None = None,
                  sentence_of=None, kinds: set[str] | None = None, kind_at=None) -> list[tuple]:
     """Find and resolve temporal expressions in `text` -> [(start, end, type, value, mod, sent_start, sent_end)].
@@ -566,7 +694,7 @@ def find_timexes(text: str, *, published: dt.date | None = None, vocab: Vocab | 
     """
     vocab = vocab or load_vocab()
     out = []
-    for m in vocab.regex.finditer(text):
+    for m in _matches(text, vocab):
         kind = m.lastgroup
         start, end = m.span()
         left = vocab.left.get(kind)
