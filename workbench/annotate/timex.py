@@ -32,11 +32,11 @@ from ..config import TIMEX_YAML
 from .base import block_kind_at, doc_text, sentence_bounds
 
 SPANS_KEY = "wb_timex"
-_MISSING = object()
 _WORD = re.compile(r"[a-z]+|['’]ll\b")
 DIRECTED_KINDS = frozenset({"weekday", "month", "reldate", "posmod", "time_a", "time_b", "clock"})
 SP = r"[ \t\u00a0]+"  # spaces inside a line only: an expression never crosses a block (line) boundary
 OSP = r"[ \t\u00a0]*"
+_LEFT_GAP = " \t\u00a0\n"  # what can end the left extension of a match (see find_timexes)
 
 
 class Timex(NamedTuple):
@@ -693,12 +693,15 @@ def find_timexes(text: str, *, published: dt.date | None = None, vocab: Vocab | 
     `kinds` restrict matches to blocks of those kinds.
     """
     vocab = vocab or load_vocab()
+    cache, lefts = vocab.cache, vocab.left
     out = []
     for m in _matches(text, vocab):
         kind = m.lastgroup
         start, end = m.span()
-        left = vocab.left.get(kind)
-        if left is not None:
+        left = lefts.get(kind)
+        # Every left pattern ends in in-line space (or a line end, as `$` matches before a final newline):
+        # without one right before the match there is nothing to extend over, so skip the search.
+        if left is not None and start and text[start - 1] in _LEFT_GAP:
             ext = left.search(text, max(0, start - 40), start)
             if ext:
                 if kind == "reldate" and ext.group(0).lower().startswith("the"):
@@ -715,15 +718,23 @@ def find_timexes(text: str, *, published: dt.date | None = None, vocab: Vocab | 
             s0 = text.rfind("\n", 0, start) + 1
             s1 = text.find("\n", end)
             s1 = len(text) if s1 < 0 else s1
-        # Only unanchored weekdays and months need the sentence's tense; the rest skip the cue scan.
-        way = direction(text, s0, start, end, s1, vocab) if kind in DIRECTED_KINDS else -1
-        # Surfaces repeat across a corpus ("now", "last week", "Friday"): resolve each (kind, text, date, way) once.
-        key = (kind, surface, published, way)
-        res = vocab.cache.get(key, _MISSING)
-        if res is _MISSING:
-            res = resolve(kind, surface, Context(published, way, vocab))
-            if len(vocab.cache) < 200_000:
-                vocab.cache[key] = res
+        # Surfaces repeat across a corpus ("now", "last week", "Friday"): resolve each (kind, text, date) once, for
+        # both directions of time when the kind can depend on it.
+        key = (kind, surface, published)
+        back_fwd = cache.get(key)
+        if back_fwd is None:
+            back = resolve(kind, surface, Context(published, -1, vocab))
+            fwd = back
+            if kind in DIRECTED_KINDS:
+                fwd = resolve(kind, surface, Context(published, 1, vocab))
+                fwd = back if fwd == back else fwd
+            back_fwd = (back, fwd)
+            if len(cache) < 200_000:
+                cache[key] = back_fwd
+        back, fwd = back_fwd
+        # Only when the two differ (an unanchored weekday or month) is the sentence's tense read: the cue scan
+        # is the costliest step per expression.
+        res = back if fwd is back or direction(text, s0, start, end, s1, vocab) < 0 else fwd
         if res is None:
             continue
         out.append((start, end, *res, s0, s1))
