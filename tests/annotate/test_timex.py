@@ -187,6 +187,17 @@ def test_component_writes_spans_labelled_with_type(nlp):
     assert [(s.text, s.label_) for s in doc.spans["wb_timex"]] == [("Friday", "DATE"), ("6am on August 31", "TIME")]
 
 
+def test_component_spans_are_those_of_char_span_expand(nlp):
+    text = ("Jets struck (Friday) at 6am, \"yesterday\" and 3 days ago;\n\nthe past few weeks:2019-08-31"
+            "\n\nnearly 20 years ago, mid-August, 12:30 GMT.")
+    doc = nlp(make_doc(nlp, text, article_id="t", published=FRI))
+    rows = timex.records(doc)
+    assert len(rows) == len(doc.spans["wb_timex"]) >= 6
+    for span, r in zip(doc.spans["wb_timex"], rows):
+        ref = doc.char_span(r["start"], r["end"], label=r["type"], alignment_mode="expand")
+        assert (span.start, span.end, span.label_) == (ref.start, ref.end, ref.label_)
+
+
 def test_records_have_offsets_into_text(nlp):
     text = "Headline from Saturday\n\nRussia on Friday announced a truce.\n"
     doc = nlp(make_doc(nlp, text, article_id="t", published=FRI))
