@@ -160,6 +160,20 @@ def test_not_timexes(text):
     assert tx(text) == []
 
 
+# --- extents: words added on the left start a word and stay on the line ------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("Jets struck Syria 3 days ago.", ("3 days ago", "DATE", "2019-08-27", None)),
+    ("Residents of Qana 3 days ago fled.", ("3 days ago", "DATE", "2019-08-27", None)),
+    ("Moreover 3 days passed.", ("3 days", "DURATION", "P3D", None)),
+    ("They bathe last week.", ("last week", "DATE", "2019-W34", None)),
+    ("Talks went on for over 3 days.", ("over 3 days", "DURATION", "P3D", "MORE_THAN")),
+    ("They left a week ago.", ("a week ago", "DATE", "2019-W34", None)),
+])
+def test_left_extension_starts_at_a_word(text, expected):
+    assert one(text) == expected
+
+
 # --- without a publication date -------------------------------------------------------------------------------------
 
 def test_unknown_publication_leaves_relative_values_unresolved():

@@ -255,13 +255,16 @@ def _trigger_words(cfg: dict) -> set[str]:
 
 
 def _left_regexes(cfg: dict) -> dict[str, re.Pattern]:
-    """Kind -> a pattern of the words that may precede a match inside the expression (anchored at its start)."""
-    the = rf"(?i:the){SP}$"
-    qual = "(?i:" + _alt([*cfg["approx_words"], *cfg["more_words"]]) + rf"){SP}$"
+    """Kind -> a pattern of the words that may precede a match inside the expression (anchored at its start).
+
+    Each word must start a word (`\b`): else "Syria 3 days ago" would take the "a" of "Syria" and "Moreover" its "over".
+    """
+    the = rf"\b(?i:the){SP}$"
+    qual = r"\b(?i:" + _alt([*cfg["approx_words"], *cfg["more_words"]]) + rf"){SP}$"
     return {k: re.compile(v) for k, v in {
         "durrel": the, "reldate": the, "posmod": the, "season": the, "decade": the,
-        "ago": rf"{qual[:-1]}(?:(?i:an?){SP})?$|(?i:an?){SP}$", "durnum": qual,
-        "set": rf"(?i:almost|nearly){SP}$", "bare_units": rf"(?i:an?){SP}$",
+        "ago": rf"{qual[:-1]}(?:(?i:an?){SP})?$|\b(?i:an?){SP}$", "durnum": qual,
+        "set": rf"\b(?i:almost|nearly){SP}$", "bare_units": rf"\b(?i:an?){SP}$",
     }.items()}
 
 
