@@ -174,6 +174,20 @@ def test_left_extension_starts_at_a_word(text, expected):
     assert one(text) == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("It lasted nearly \n3 days.", ("3 days", "DURATION", "P3D", None)),
+    ("They left a \n3 days ago.", ("3 days ago", "DATE", "2019-08-27", None)),
+    ("Over the \npast week it rained.", ("past week", "DATE", "2019-W34", None)),
+    ("They came almost \ndaily.", ("daily", "SET", "P1D", None)),
+])
+def test_left_extension_stays_on_the_line(text, expected):
+    assert one(text) == expected
+
+
+def test_ambiguous_month_needs_its_preceding_word_on_the_line():
+    assert tx("Elections in \nMay") == tx("Elections in\nMay") == []
+
+
 # --- without a publication date -------------------------------------------------------------------------------------
 
 def test_unknown_publication_leaves_relative_values_unresolved():

@@ -37,7 +37,7 @@ _WORD = re.compile(r"[a-z]+|['’]ll\b")
 DIRECTED_KINDS = frozenset({"weekday", "month", "reldate", "posmod", "time_a", "time_b", "clock"})
 SP = r"[ \t\u00a0]+"  # spaces inside a line only: an expression never crosses a block (line) boundary
 OSP = r"[ \t\u00a0]*"
-_LEFT_GAP = " \t\u00a0\n"  # what can end the left extension of a match (see find_timexes)
+_LEFT_GAP = " \t\u00a0"  # what can end the left extension of a match (see find_timexes)
 
 
 class Timex(NamedTuple):
@@ -255,16 +255,17 @@ def _trigger_words(cfg: dict) -> set[str]:
 
 
 def _left_regexes(cfg: dict) -> dict[str, re.Pattern]:
-    """Kind -> a pattern of the words that may precede a match inside the expression (anchored at its start).
+    r"""Kind -> a pattern of the words that may precede a match inside the expression (anchored at its start).
 
     Each word must start a word (`\b`): else "Syria 3 days ago" would take the "a" of "Syria" and "Moreover" its "over".
+    `\Z`, not `$`: `$` also matches before a final newline, which let an extension reach onto the previous line.
     """
-    the = rf"\b(?i:the){SP}$"
-    qual = r"\b(?i:" + _alt([*cfg["approx_words"], *cfg["more_words"]]) + rf"){SP}$"
+    the = rf"\b(?i:the){SP}\Z"
+    qual = r"\b(?i:" + _alt([*cfg["approx_words"], *cfg["more_words"]]) + rf"){SP}\Z"
     return {k: re.compile(v) for k, v in {
         "durrel": the, "reldate": the, "posmod": the, "season": the, "decade": the,
-        "ago": rf"{qual[:-1]}(?:(?i:an?){SP})?$|\b(?i:an?){SP}$", "durnum": qual,
-        "set": rf"\b(?i:almost|nearly){SP}$", "bare_units": rf"\b(?i:an?){SP}$",
+        "ago": rf"{qual[:-2]}(?:(?i:an?){SP})?\Z|\b(?i:an?){SP}\Z", "durnum": qual,
+        "set": rf"\b(?i:almost|nearly){SP}\Z", "bare_units": rf"\b(?i:an?){SP}\Z",
     }.items()}
 
 
@@ -653,6 +654,9 @@ def _reldate(text: str, ctx: Context) -> tuple[str, str, str | None] | None:
     return None
 
 
+_PREV_WORD = re.compile(r"([A-Za-z]+)[ \t\u00a0]+\Z")  # \Z: the word must be on the expression's line
+
+
 def _keep(kind: str, text: str, doc_text: str, start: int, end: int, vocab: Vocab) -> bool:
     """Filters a regex cannot express cheaply: counts that look like years, "May" the verb, "Daily Sabah"."""
     if kind == "year":
@@ -660,7 +664,7 @@ def _keep(kind: str, text: str, doc_text: str, start: int, end: int, vocab: Voca
         if nxt and nxt.group(1).lower() in vocab.cfg["count_nouns"]:
             return False
     if kind == "month" and text in vocab.cfg["ambiguous_months"]:
-        prev = re.search(r"([A-Za-z]+)[ \t\u00a0]+$", doc_text[max(0, start - 20):start])
+        prev = _PREV_WORD.search(doc_text, max(0, start - 20), start)
         if not prev or prev.group(1).lower() not in vocab.cfg["month_preceders"]:
             return False
     if kind == "set" and text[0].isupper():
@@ -703,8 +707,8 @@ def find_timexes(text: str, *, published: dt.date | None = None, vocab: Vocab | 
         kind = m.lastgroup
         start, end = m.span()
         left = lefts.get(kind)
-        # Every left pattern ends in in-line space (or a line end, as `$` matches before a final newline):
-        # without one right before the match there is nothing to extend over, so skip the search.
+        # Every left pattern ends in in-line space: without one right before the match there is nothing to extend
+        # over, so skip the search.
         if left is not None and start and text[start - 1] in _LEFT_GAP:
             ext = left.search(text, max(0, start - 40), start)
             if ext:
