@@ -188,6 +188,12 @@ def test_ambiguous_month_needs_its_preceding_word_on_the_line():
     assert tx("Elections in \nMay") == tx("Elections in\nMay") == []
 
 
+@pytest.mark.parametrize("text", ["Talks end at the  end of August.", "Talks end at the\u00a0end of August.",
+                                  "Talks end at the end  of August."])
+def test_position_modifier_with_other_spaces(text):
+    assert one(text)[1:] == ("DATE", "2019-08", "END")
+
+
 # --- without a publication date -------------------------------------------------------------------------------------
 
 def test_unknown_publication_leaves_relative_values_unresolved():

@@ -562,8 +562,14 @@ def resolve(kind: str, text: str, ctx: Context) -> tuple[str, str, str | None] |
                 break
         return "DURATION", duration_value(n, u[0], cfg), _mod_of(text, cfg) if kind == "durnum" else None
     if kind == "posmod":
-        mod = next(v for k, v in cfg["position_mods"].items() if low.startswith(k))
-        rest = text[len(next(k for k in cfg["position_mods"] if low.startswith(k))):].strip(" -\t")
+        # The pattern lets any in-line spaces separate the words ("the end\u00a0of"): match the modifier likewise.
+        for k, mod in cfg["position_mods"].items():
+            m = re.match(re.escape(k).replace(r"\ ", SP), low)
+            if m:
+                break
+        else:
+            return None
+        rest = text[m.end():].strip(" -\t")
         sub = _resolve_plain(rest, ctx)
         return ("DATE", sub, mod) if sub else None
     if kind == "season":
