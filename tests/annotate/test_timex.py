@@ -194,6 +194,13 @@ def test_position_modifier_with_other_spaces(text):
     assert one(text)[1:] == ("DATE", "2019-08", "END")
 
 
+@pytest.mark.parametrize("text,surface", [("Talks resume in the middle of August.", "the middle of August"),
+                                          ("Talks resume by middle of August.", "middle of August"),
+                                          ("Talks resume in mid-August.", "mid-August")])
+def test_middle_is_not_read_as_mid(text, surface):
+    assert one(text) == (surface, "DATE", "2019-08", "MID")
+
+
 # --- without a publication date -------------------------------------------------------------------------------------
 
 def test_unknown_publication_leaves_relative_values_unresolved():

@@ -563,8 +563,11 @@ def resolve(kind: str, text: str, ctx: Context) -> tuple[str, str, str | None] |
         return "DURATION", duration_value(n, u[0], cfg), _mod_of(text, cfg) if kind == "durnum" else None
     if kind == "posmod":
         # The pattern lets any in-line spaces separate the words ("the end\u00a0of"): match the modifier likewise.
-        for k, mod in cfg["position_mods"].items():
-            m = re.match(re.escape(k).replace(r"\ ", SP), low)
+        # Longest modifier first and whole words only, so "middle of August" is never read as "mid" + "dle of".
+        for k, mod in sorted(cfg["position_mods"].items(), key=lambda kv: -len(kv[0])):
+            core = k[4:] if k.startswith("the ") else k
+            lead = rf"(?:the{SP})?" if k.startswith("the ") else ""
+            m = re.match(lead + re.escape(core).replace(r"\ ", SP) + r"(?![a-z])", low)
             if m:
                 break
         else:
