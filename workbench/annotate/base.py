@@ -7,6 +7,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections.abc import Iterator
+from operator import itemgetter
 
 import numpy as np
 from spacy.attrs import SENT_START
@@ -47,6 +48,60 @@ def token_starts(doc: Doc) -> np.ndarray:
         idx = doc.to_array("IDX").view(np.int64)
         doc.user_data["wb_idx"] = idx
     return idx
+
+
+def token_ends(doc: Doc) -> np.ndarray:
+    """Character offset just past every token (int64 array), cached: start + the lexeme's length, no Token objects."""
+    ends = doc.user_data.get("wb_idx_end")
+    if ends is None or len(ends) != len(doc):
+        ends = token_starts(doc) + doc.to_array("LENGTH").view(np.int64)
+        doc.user_data["wb_idx_end"] = ends
+    return ends
+
+
+_START = itemgetter(1)
+
+
+def _longest_first(cluster: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """The `filter_spans` policy on a few matches: longest first, then leftmost; keep what overlaps nothing kept."""
+    taken: set[int] = set()
+    keep = []
+    for m in sorted(cluster, key=lambda m: (m[1] - m[2], m[1])):
+        if taken.isdisjoint(range(m[1], m[2])):
+            keep.append(m)
+            taken.update(range(m[1], m[2]))
+    keep.sort(key=_START)
+    return keep
+
+
+def longest_matches(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Matcher output (key, start, end) -> non-overlapping matches, longest first then leftmost, sorted by start.
+
+    Same policy as `spacy.util.filter_spans`, on tuples. Matches that overlap nothing are kept as they are, so the
+    policy runs only on each run of overlapping matches (a match never competes with one outside its run): one
+    sweep by start with the run's furthest end instead of a set test per token of every match. Ties (same start and
+    length) keep the input order, as the stable sorts of `filter_spans` do.
+    """
+    out: list[tuple[int, int, int]] = []
+    run: list[tuple[int, int, int]] = []
+    end = -1
+    for m in sorted(matches, key=_START):  # matcher output is sorted by start already: a linear-time sort
+        if m[1] >= end:  # starts after every match of the current run: the run is complete
+            if len(run) == 1:
+                out.append(run[0])
+            elif run:
+                out += _longest_first(run)
+            run = [m]
+            end = m[2]
+        else:
+            run.append(m)
+            if m[2] > end:
+                end = m[2]
+    if len(run) == 1:
+        out.append(run[0])
+    elif run:
+        out += _longest_first(run)
+    return out
 
 
 def doc_blocks(doc: Doc) -> list[Block]:

@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span
 
 from ..blocks import CONTENT_KINDS
 from ..config import CODEBOOK_YAML
-from .base import block_kind_at, doc_text, in_content, sentence_bounds
+from .base import block_kind_at, doc_text, in_content, longest_matches, sentence_bounds
 
 SPANS_KEY = "wb_mentions"
 ENTITIES_KEY = "wb_entities"
@@ -167,20 +167,6 @@ class _Term(NamedTuple):
     label_: str
     start_char: int
     end_char: int
-
-
-def longest_matches(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """Matcher output (key, start, end) -> non-overlapping matches, longest first then leftmost, sorted by start.
-
-    Same policy as `spacy.util.filter_spans`, on tuples: work proportional to the matches, no Span objects.
-    """
-    taken: set[int] = set()
-    keep = []
-    for key, start, end in sorted(matches, key=lambda m: (m[1] - m[2], m[1])):
-        if not any(i in taken for i in range(start, end)):
-            keep.append((key, start, end))
-            taken.update(range(start, end))
-    return sorted(keep, key=lambda m: m[1])
 
 
 class _Ent(NamedTuple):
