@@ -270,3 +270,19 @@ def test_gold_dev_mentions_rules(seeds_rules, gold_dir):
 @pytest.mark.slow
 def test_gold_dev_mentions_model(seeds_model, gold_dir):
     assert _mentions_f1(seeds_model, gold_dir) >= 0.95
+
+
+# --- helpers ---------------------------------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ranges = st.lists(st.tuples(st.integers(0, 30), st.integers(1, 5)).map(lambda r: (r[0], r[0] + r[1])), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_ranges, _ranges)
+def test_inside_flags_terms_sharing_a_token_with_a_name(terms, names):
+    taken = {i for s, e in names for i in range(s, e)}
+    spans = [mentions._Term(s, e, "forces", 0, 0) for s, e in sorted(terms)]
+    assert mentions._inside(spans, names) == [any(i in taken for i in range(t.start, t.end)) for t in spans]

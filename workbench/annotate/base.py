@@ -109,17 +109,31 @@ def doc_blocks(doc: Doc) -> list[Block]:
     return doc.user_data.get("wb_blocks", [])
 
 
+def _block_starts(doc: Doc) -> list[int]:
+    starts = doc.user_data.get("wb_block_starts")
+    if starts is None:
+        starts = [b.start for b in doc_blocks(doc)]
+        doc.user_data["wb_block_starts"] = starts
+    return starts
+
+
 def block_kind_at(doc: Doc, char: int) -> str | None:
     """The kind of the block containing character `char` -> kind, or None between blocks."""
     blocks = doc_blocks(doc)
-    starts = doc.user_data.get("wb_block_starts")
-    if starts is None:
-        starts = [b.start for b in blocks]
-        doc.user_data["wb_block_starts"] = starts
-    i = bisect.bisect_right(starts, char) - 1
+    i = bisect.bisect_right(_block_starts(doc), char) - 1
     if i >= 0 and blocks[i].start <= char < blocks[i].end:
         return blocks[i].kind
     return None
+
+
+def block_kinds_at(doc: Doc, chars: list[int]) -> list[str | None]:
+    """`block_kind_at` for many characters (one look-up of the cached block starts, not one per character)."""
+    blocks, starts = doc_blocks(doc), _block_starts(doc)
+    out = []
+    for char in chars:
+        i = bisect.bisect_right(starts, char) - 1
+        out.append(blocks[i].kind if i >= 0 and blocks[i].start <= char < blocks[i].end else None)
+    return out
 
 
 def in_content(doc: Doc, char: int) -> bool:
@@ -165,6 +179,16 @@ def sentence_bounds(doc: Doc, char: int) -> tuple[int, int]:
         return (0, len(doc_text(doc)))
     i = max(bisect.bisect_right(doc.user_data["wb_sent_starts"], char) - 1, 0)
     return sents[i]
+
+
+def sentence_bounds_at(doc: Doc, chars: list[int]) -> list[tuple[int, int]]:
+    """`sentence_bounds` for many characters (one look-up of the cached bounds, not one per character)."""
+    sentence_bounds(doc, 0)  # fills the cache
+    sents = doc.user_data["wb_sent_bounds"]
+    if not sents:
+        return [(0, len(doc_text(doc)))] * len(chars)
+    starts = doc.user_data["wb_sent_starts"]
+    return [sents[max(bisect.bisect_right(starts, char) - 1, 0)] for char in chars]
 
 
 def iter_sentences(doc: Doc) -> Iterator[tuple[int, int]]:

@@ -17,14 +17,15 @@ from pathlib import Path
 from typing import NamedTuple
 
 import yaml
-from spacy.attrs import IDX, LOWER
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from ..blocks import CONTENT_KINDS
 from ..config import CODEBOOK_YAML
-from .base import block_kind_at, doc_text, in_content, longest_matches, sentence_bounds
+from .base import (block_kind_at, block_kinds_at, doc_text, in_content, longest_matches, sentence_bounds,
+                   sentence_bounds_at, token_ends, token_starts)
 
 SPANS_KEY = "wb_mentions"
 ENTITIES_KEY = "wb_entities"
@@ -179,30 +180,36 @@ class _Ent(NamedTuple):
     actor: str
 
 
-def _entities(doc: Doc) -> list[_Ent]:
-    """The Doc's wb_entities as plain tuples (the copy wb_entities left in user_data when present)."""
+def _entities(doc: Doc) -> list[tuple[int, int, str, str, str]]:
+    """The Doc's wb_entities as plain (start, end, label, canonical, actor) tuples (wb_entities' copy when present)."""
     rows = doc.user_data.get(ENTITY_ROWS_KEY)
     if rows is not None:
-        return [_Ent(*r) for r in rows]
-    return [_Ent(e.start, e.end, e.label_, e.kb_id_, e.id_) for e in doc.spans.get(ENTITIES_KEY, [])]
+        return rows
+    return [(e.start, e.end, e.label_, e.kb_id_, e.id_) for e in doc.spans.get(ENTITIES_KEY, [])]
 
 
 class _Resolver:
     """Actor resolution for the terms of one Doc: work per match over token attribute arrays, never per token."""
 
-    def __init__(self, doc: Doc, book: Codebook, cues: _Cues, terms: list[_Term], tok: dict[str, list],
-                 ents: list[_Ent]) -> None:
+    def __init__(self, doc: Doc, book: Codebook, cues: _Cues, lower: list[int], idx: list[int],
+                 ents: list[tuple[int, int, str, str, str]]) -> None:
         self.doc = doc
         self.book = book
         self.c = cues
         # Only LOWER and IDX are copied out of the Doc; case and punctuation are read off the text at a token's start.
-        self.lower, self.idx, self.text_ = tok["lower"], tok["idx"], doc_text(doc)
+        self.lower, self.idx, self.text_ = lower, idx, doc_text(doc)
         self.n = len(self.lower)
-        # token index -> entity span carrying an actor; token index -> term span
-        self.ents = [e for e in ents if e.actor]
+        # token index -> entity span carrying an actor (entity rows are plain tuples: a named tuple only where needed)
+        self.ents = [_Ent._make(e) for e in ents if e[4]]
         self.ent_at: dict[int, _Ent] = {i: e for e in self.ents for i in range(e.start, e.end)}
-        self.place_at = {e.end - 1 for e in ents if not e.actor and e.label == "GPE"}
+        self.jihadist_ent_starts = sorted(e.start for e in self.ents if e.actor == JIHADISTS)
+        self.place_at = {e[1] - 1 for e in ents if not e[4] and e[2] == "GPE"}
+        self.set_terms([])
+
+    def set_terms(self, terms: list[_Term]) -> None:
+        """The designations of the Doc (known once the non-designations are dropped): token index -> term span."""
         self.term_at: dict[int, _Term] = {i: s for s in terms for i in range(s.start, s.end)}
+        self.jihadist_term_starts = [t.start for t in terms if t.label_ in self.c.jihadist_terms]  # terms: by start
         self.actor_of: dict[int, str] = {}  # term span start -> resolved actor
 
     def text(self, i: int) -> str:
@@ -363,10 +370,14 @@ class _Resolver:
         lo = sent[0]
         if span.start > 0 and self.lower[span.start - 1] == c.definite and sent[0] > 0:
             lo = self.sent_tokens(self.idx[sent[0] - 1])[0]  # "the militants": also the sentence before
-        if any(e.actor == JIHADISTS and lo <= e.start < sent[1] for e in self.ents):
-            return True
-        return any(t.label_ in c.jihadist_terms and sent[0] <= t.start < sent[1] and t.start != span.start
-                   for t in set(self.term_at.values()))
+        # Binary searches over sorted starts, not a scan of every entity and term per call (quadratic on long Docs).
+        starts = self.jihadist_ent_starts
+        if bisect.bisect_left(starts, lo) < bisect.bisect_left(starts, sent[1]):
+            return True  # a jihadist group starts in [lo, sentence end)
+        starts = self.jihadist_term_starts
+        hi = bisect.bisect_left(starts, sent[1])
+        # another jihadist term starts in the sentence (starts are distinct: at most two looks)
+        return any(starts[k] != span.start for k in range(bisect.bisect_left(starts, sent[0]), hi))
 
     def _deployed(self, span: _Term, sent: tuple[int, int]) -> str | None:
         """'Moscow sent more special forces', 'The Turkish army dispatched soldiers' -> the deploying state's actor."""
@@ -432,9 +443,12 @@ class MentionFinder:
             by_label.setdefault(p["label"], []).append(p["pattern"])
         for label, phrases in by_label.items():
             self.matcher.add(label, list(self.nlp.tokenizer.pipe(phrases)))
+        self.labels = {self.vocab.strings.add(label): label for label in by_label}  # match key -> term
+        self.actor_ids: dict[str, int] = {}  # actor -> string-store hash (a Span given a hash skips hashing it)
         self.patterns = list(patterns)
 
-    def _is_designation(self, r: _Resolver, span: _Term, names: set[int], term_tokens: set[int]) -> bool:
+    def _is_designation(self, r: _Resolver, span: _Term, in_name: bool, sent_start: int, kind: str | None,
+                        term_tokens: set[int]) -> bool:
         c = self.cues
         guarded = c.guarded[span.label_]
         if span.end - span.start == 1 and r.lower[span.start] in guarded:
@@ -453,17 +467,20 @@ class MentionFinder:
             j = span.end + (1 if span.end < r.n and r.lower[span.end] in c.hyphens else 0)
             if j >= r.n or r.lower[j] not in need:
                 return False
-        if any(i in names for i in range(span.start, span.end)):
+        if in_name:
             return False  # inside a gazetteer name: "Tiger Forces", "Army of Glory"
-        return not self._looks_like_name(r, span, term_tokens)
+        return not self._looks_like_name(r, span, sent_start, kind, term_tokens)
 
-    def _looks_like_name(self, r: _Resolver, span: _Term, term_tokens: set[int]) -> bool:
-        """A capitalised term inside a capitalised phrase mid-sentence ("the Tiger Forces", "Army of Conquest")."""
-        text = doc_text(r.doc)
+    def _looks_like_name(self, r: _Resolver, span: _Term, sent_start: int, kind: str | None,
+                         term_tokens: set[int]) -> bool:
+        """A capitalised term inside a capitalised phrase mid-sentence ("the Tiger Forces", "Army of Conquest").
+
+        `sent_start` and `kind`: start of the term's sentence and kind of its block.
+        """
+        text = r.text_
         i = span.start
-        if not text[r.idx[i]].isupper() or i == 0 or block_kind_at(r.doc, r.idx[i]) == "headline":
+        if not text[r.idx[i]].isupper() or i == 0 or kind == "headline":
             return False
-        sent_start = sentence_bounds(r.doc, r.idx[i])[0]
         if r.idx[i] <= sent_start:
             return False
         p = i - 1
@@ -478,33 +495,69 @@ class MentionFinder:
         if not matches:
             doc.spans[self.spans_key] = []
             return doc
-        arr = doc.to_array([LOWER, IDX])
-        tok = {"lower": arr[:, 0].tolist(), "idx": arr[:, 1].tolist()}
-        text = doc_text(doc)
-        ends = [doc[e - 1].idx + len(doc[e - 1]) for _, _, e in matches]
-        strings = self.vocab.strings
-        found = [_Term(s, e, strings[key], tok["idx"][s], end) for (key, s, e), end in zip(matches, ends)]
+        # Token attributes as lists (numpy scalars index slowly); offsets from the Doc's cached arrays.
+        lower = doc.to_array(LOWER).tolist()
+        idx = token_starts(doc).tolist()
+        ends = token_ends(doc)[[e - 1 for _, _, e in matches]].tolist()
+        labels = self.labels
+        found = [_Term(s, e, labels[key], idx[s], end) for (key, s, e), end in zip(matches, ends)]
+        chars = [t.start_char for t in found]
+        sents = sentence_bounds_at(doc, chars)
+        kinds = block_kinds_at(doc, chars)
         ents = _entities(doc)
-        names = {i for e in ents if e.canonical and e.label != "NORP" for i in range(e.start, e.end)}
+        in_name = _inside(found, [(e[0], e[1]) for e in ents if e[3] and e[2] != "NORP"])
         term_tokens = {i for t in found for i in range(t.start, t.end)}
-        probe = _Resolver(doc, self.book, self.cues, [], tok, [])
-        terms = [t for t in found if self._is_designation(probe, t, names, term_tokens)]
-        resolver = _Resolver(doc, self.book, self.cues, terms, tok, ents)
+        resolver = _Resolver(doc, self.book, self.cues, lower, idx, ents)
+        keep = [k for k, t in enumerate(found)
+                if self._is_designation(resolver, t, in_name[k], sents[k][0], kinds[k], term_tokens)]
+        resolver.set_terms([found[k] for k in keep])
+        text = resolver.text_
+        strings = self.vocab.strings
+        actor_ids = self.actor_ids
         out, rows = [], []
         aid = doc._.article_id
-        for t in terms:  # left to right, so "regime" is resolved before the "forces" it modifies
-            sent_start, sent_end = sentence_bounds(doc, t.start_char)
-            actor = resolver.resolve(t, (sent_start, sent_end))
+        for k in keep:  # left to right, so "regime" is resolved before the "forces" it modifies
+            t, sent, kind = found[k], sents[k], kinds[k]
+            actor = resolver.resolve(t, sent)
             resolver.actor_of[t.start] = actor
-            out.append(Span(doc, t.start, t.end, label=t.label_, span_id=actor))
-            kind = block_kind_at(doc, t.start_char)
+            actor_id = actor_ids.get(actor)
+            if actor_id is None:
+                actor_id = actor_ids[actor] = strings.add(actor)
+            out.append(Span(doc, t.start, t.end, label=matches[k][0], span_id=actor_id))
             if kind in CONTENT_KINDS:
                 rows.append({"article_id": aid, "start": t.start_char, "end": t.end_char,
                              "surface": text[t.start_char:t.end_char], "term": t.label_, "actor": actor,
-                             "block_kind": kind, "sent_start": sent_start, "sent_end": sent_end})
+                             "block_kind": kind, "sent_start": sent[0], "sent_end": sent[1]})
         doc.spans[self.spans_key] = out
         doc.user_data[ROWS_KEY] = rows
         return doc
+
+
+def _inside(terms: list[_Term], names: list[tuple[int, int]]) -> list[bool]:
+    """Whether each term shares a token with one of the names (token ranges) -> one flag per term.
+
+    With the names sorted and disjoint (wb_entities' rows are; other span groups are merged first), their ends are
+    sorted too, and the only name a term can share a token with is the first one ending after the term's start.
+    """
+    if any(a[1] > b[0] for a, b in zip(names, names[1:])):
+        names = _union(names)
+    name_ends = [e for _, e in names]
+    out = []
+    for t in terms:
+        k = bisect.bisect_right(name_ends, t.start)
+        out.append(k < len(names) and names[k][0] < t.end)
+    return out
+
+
+def _union(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Token ranges -> the sorted, disjoint ranges covering the same tokens."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(ranges):
+        if out and s < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
 
 
 @Language.factory("wb_mentions", assigns=["doc.spans"],
