@@ -158,6 +158,19 @@ class _Cues:
         self.state_default = "SYRIAN_STATE"
         self.definite = h("the")
         self.jihadist_terms = frozenset(t for t, spec in book.terms.items() if spec.default == JIHADISTS)
+        self.no_unit = self.possessive | self.hyphens | self.filler
+        self._joined: dict[int, tuple[str, str] | None] = {}
+
+    def joined(self, low: int) -> tuple[str, str] | None:
+        """A lower-cased token (hash) of the form "u.s.-backed" -> (head, cue), else None; cached per hash, as the
+        same few thousand words come back in every Doc."""
+        hit = self._joined.get(low, False)
+        if hit is False:
+            if len(self._joined) > 200_000:  # bounded: a huge corpus brings ever new words
+                self._joined.clear()
+            m = _JOINED_CUE.match(self.strings[low])
+            hit = self._joined[low] = (m.group("head"), m.group("cue")) if m else None
+        return hit
 
 
 class _Term(NamedTuple):
@@ -212,10 +225,6 @@ class _Resolver:
         self.jihadist_term_starts = [t.start for t in terms if t.label_ in self.c.jihadist_terms]  # terms: by start
         self.actor_of: dict[int, str] = {}  # term span start -> resolved actor
 
-    def text(self, i: int) -> str:
-        """The lower-cased text of token i (a string-store look-up, no Token object)."""
-        return self.c.strings[self.lower[i]]
-
     def capitalised(self, i: int) -> bool:
         """Whether token i starts with a capital letter."""
         return self.text_[self.idx[i]].isupper()
@@ -234,7 +243,7 @@ class _Resolver:
         """The actor-bearing unit covering token i -> (start, end, actor) or None."""
         c = self.c
         ent = self.ent_at.get(i)
-        if ent is not None and not (ent.label == "NORP" and not nationality):
+        if ent is not None and (nationality or ent.label != "NORP"):
             return ent.start, ent.end, ent.actor
         term = self.term_at.get(i)
         if term is not None and term.start in self.actor_of:
@@ -244,11 +253,11 @@ class _Resolver:
             return i, i + 1, c.nationality[low]
         if low in c.aliases and self.capitalised(i):
             return i, i + 1, c.aliases[low]
-        if low in c.possessive or low in c.hyphens or low in c.filler:
+        if low in c.no_unit:  # possessive, hyphen or filler
             return None
-        m = _JOINED_CUE.match(self.text(i))
-        if m and m.group("cue") in c.modifier_text:
-            head = m.group("head")
+        joined = c.joined(low)
+        if joined is not None and joined[1] in c.modifier_text:
+            head = joined[0]
             actor = (c.nationality_text.get(head) if nationality else None) or c.alias_text.get(head)
             if actor:
                 return i, i + 1, actor
@@ -257,8 +266,8 @@ class _Resolver:
     def _effective(self, start: int, end: int, actor: str) -> str:
         """Apply the modifier around a unit: anti-X, pro-X, X-backed -> the term's actor (X-led, X-held: X)."""
         c = self.c
-        joined = _JOINED_CUE.match(self.text(start)) if end - start == 1 else None
-        if joined and joined.group("cue") in c.backed_words:
+        joined = c.joined(self.lower[start]) if end - start == 1 else None
+        if joined is not None and joined[1] in c.backed_words:
             return c.backed_map.get(actor, UNKNOWN)
         j = end
         if j < self.n and self.lower[j] in c.hyphens:
