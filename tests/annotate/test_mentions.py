@@ -281,8 +281,16 @@ _ranges = st.lists(st.tuples(st.integers(0, 30), st.integers(1, 5)).map(lambda r
 
 
 @settings(max_examples=300, deadline=None)
+@given(_ranges)
+def test_union_covers_the_same_tokens_sorted_and_disjoint(ranges):
+    merged = mentions._union(ranges)
+    assert {i for s, e in merged for i in range(s, e)} == {i for s, e in ranges for i in range(s, e)}
+    assert all(a[1] <= b[0] for a, b in zip(merged, merged[1:]))
+
+
+@settings(max_examples=300, deadline=None)
 @given(_ranges, _ranges)
 def test_inside_flags_terms_sharing_a_token_with_a_name(terms, names):
     taken = {i for s, e in names for i in range(s, e)}
     spans = [mentions._Term(s, e, "forces", 0, 0) for s, e in sorted(terms)]
-    assert mentions._inside(spans, names) == [any(i in taken for i in range(t.start, t.end)) for t in spans]
+    assert mentions._inside(spans, mentions._union(names)) == [any(i in taken for i in range(t.start, t.end)) for t in spans]

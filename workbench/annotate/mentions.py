@@ -193,12 +193,13 @@ class _Ent(NamedTuple):
     actor: str
 
 
-def _entities(doc: Doc) -> list[tuple[int, int, str, str, str]]:
-    """The Doc's wb_entities as plain (start, end, label, canonical, actor) tuples (wb_entities' copy when present)."""
+def _entities(doc: Doc) -> tuple[list[tuple[int, int, str, str, str]], bool]:
+    """The Doc's wb_entities as plain (start, end, label, canonical, actor) tuples -> (rows, whether the rows are
+    sorted and disjoint: wb_entities' own copy is; a span group set by other code need not be)."""
     rows = doc.user_data.get(ENTITY_ROWS_KEY)
     if rows is not None:
-        return rows
-    return [(e.start, e.end, e.label_, e.kb_id_, e.id_) for e in doc.spans.get(ENTITIES_KEY, [])]
+        return rows, True
+    return [(e.start, e.end, e.label_, e.kb_id_, e.id_) for e in doc.spans.get(ENTITIES_KEY, [])], False
 
 
 class _Resolver:
@@ -513,8 +514,9 @@ class MentionFinder:
         chars = [t.start_char for t in found]
         sents = sentence_bounds_at(doc, chars)
         kinds = block_kinds_at(doc, chars)
-        ents = _entities(doc)
-        in_name = _inside(found, [(e[0], e[1]) for e in ents if e[3] and e[2] != "NORP"])
+        ents, disjoint = _entities(doc)
+        names = [(e[0], e[1]) for e in ents if e[3] and e[2] != "NORP"]
+        in_name = _inside(found, names if disjoint else _union(names))
         term_tokens = {i for t in found for i in range(t.start, t.end)}
         resolver = _Resolver(doc, self.book, self.cues, lower, idx, ents)
         keep = [k for k, t in enumerate(found)
@@ -543,13 +545,11 @@ class MentionFinder:
 
 
 def _inside(terms: list[_Term], names: list[tuple[int, int]]) -> list[bool]:
-    """Whether each term shares a token with one of the names (token ranges) -> one flag per term.
+    """Whether each term shares a token with one of the names (sorted, disjoint token ranges) -> one flag per term.
 
-    With the names sorted and disjoint (wb_entities' rows are; other span groups are merged first), their ends are
-    sorted too, and the only name a term can share a token with is the first one ending after the term's start.
+    The names' ends are sorted too, so the only name a term can share a token with is the first one ending after the
+    term's start.
     """
-    if any(a[1] > b[0] for a, b in zip(names, names[1:])):
-        names = _union(names)
     name_ends = [e for _, e in names]
     out = []
     for t in terms:
