@@ -159,6 +159,7 @@ class _Cues:
         self.definite = h("the")
         self.jihadist_terms = frozenset(t for t, spec in book.terms.items() if spec.default == JIHADISTS)
         self.no_unit = self.possessive | self.hyphens | self.filler
+        self.in_phrase = self.no_unit | self.modifiers  # words a noun phrase is read across
         self._joined: dict[int, tuple[str, str] | None] = {}
 
     def joined(self, low: int) -> tuple[str, str] | None:
@@ -218,6 +219,7 @@ class _Resolver:
         self.ent_at: dict[int, _Ent] = {i: e for e in self.ents for i in range(e.start, e.end)}
         self.jihadist_ent_starts = sorted(e.start for e in self.ents if e.actor == JIHADISTS)
         self.place_at = {e[1] - 1 for e in ents if not e[4] and e[2] == "GPE"}
+        self._sent_tokens: dict[tuple[int, int], tuple[int, int]] = {}  # sentence chars -> tokens (terms share them)
         self.set_terms([])
 
     def set_terms(self, terms: list[_Term]) -> None:
@@ -312,7 +314,7 @@ class _Resolver:
                 return self._pronoun(i, sent, spec)
             if low in c.allied:
                 saw_allied = True
-            if not (low in c.hyphens or low in c.possessive or low in c.filler or low in c.modifiers):
+            if low not in c.in_phrase:
                 break
             i -= 1
             steps += 1
@@ -416,8 +418,11 @@ class _Resolver:
         spec = self.book.terms[span.label_]
         if spec.open_to is not None and not spec.open_to:
             return spec.default
-        s0, s1 = bisect.bisect_left(self.idx, sent_chars[0]), bisect.bisect_left(self.idx, sent_chars[1])
-        sent = (min(s0, span.start), max(s1, span.end))
+        toks = self._sent_tokens.get(sent_chars)
+        if toks is None:
+            toks = self._sent_tokens[sent_chars] = (bisect.bisect_left(self.idx, sent_chars[0]),
+                                                    bisect.bisect_left(self.idx, sent_chars[1]))
+        sent = (min(toks[0], span.start), max(toks[1], span.end))
         actor = self._left(span, spec, sent) or self._right(span, spec, sent)
         if actor is None and spec.jihadist_context and self._jihadist(span, sent):
             actor = JIHADISTS
