@@ -294,3 +294,10 @@ def test_inside_flags_terms_sharing_a_token_with_a_name(terms, names):
     taken = {i for s, e in names for i in range(s, e)}
     spans = [mentions._Term(s, e, "forces", 0, 0) for s, e in sorted(terms)]
     assert mentions._inside(spans, mentions._union(names)) == [any(i in taken for i in range(t.start, t.end)) for t in spans]
+
+
+def test_capitalised_term_after_another_term_is_no_name(nlp):
+    # "Golden Forces" reads as a unit's name; in "Regime Forces" the capital before "Forces" is itself a term
+    assert found(nlp, "They said Golden Forces attacked the town.") == []
+    assert found(nlp, "They said Regime Forces attacked the town.") == [
+        ("Regime", "regime", "SYRIAN_STATE"), ("Forces", "forces", "SYRIAN_STATE")]

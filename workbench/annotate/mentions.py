@@ -463,7 +463,8 @@ class MentionFinder:
         self.patterns = list(patterns)
 
     def _is_designation(self, r: _Resolver, span: _Term, in_name: bool, sent_start: int, kind: str | None,
-                        term_tokens: set[int]) -> bool:
+                        prev: _Term | None) -> bool:
+        """Whether a matched term is a designation; `prev`: the matched term before it (None for the first)."""
         c = self.cues
         guarded = c.guarded[span.label_]
         if span.end - span.start == 1 and r.lower[span.start] in guarded:
@@ -484,13 +485,15 @@ class MentionFinder:
                 return False
         if in_name:
             return False  # inside a gazetteer name: "Tiger Forces", "Army of Glory"
-        return not self._looks_like_name(r, span, sent_start, kind, term_tokens)
+        return not self._looks_like_name(r, span, sent_start, kind, prev)
 
     def _looks_like_name(self, r: _Resolver, span: _Term, sent_start: int, kind: str | None,
-                         term_tokens: set[int]) -> bool:
+                         prev: _Term | None) -> bool:
         """A capitalised term inside a capitalised phrase mid-sentence ("the Tiger Forces", "Army of Conquest").
 
-        `sent_start` and `kind`: start of the term's sentence and kind of its block.
+        `sent_start` and `kind`: start of the term's sentence and kind of its block; `prev`: the matched term before it
+        (matched terms are sorted and disjoint, so the token before this one belongs to a term only if `prev` ends
+        there).
         """
         text = r.text_
         i = span.start
@@ -499,7 +502,7 @@ class MentionFinder:
         if r.idx[i] <= sent_start:
             return False
         p = i - 1
-        if (text[r.idx[p]].isupper() and r.idx[p] > sent_start and p not in term_tokens and not r.punct(p)
+        if (text[r.idx[p]].isupper() and r.idx[p] > sent_start and not (prev is not None and prev.end == i) and not r.punct(p)
                 and r.lower[p] not in self.cues.name_cues):
             return True
         return span.end + 1 < r.n and r.lower[span.end] == self.cues.of and text[r.idx[span.end + 1]].isupper()
@@ -522,10 +525,9 @@ class MentionFinder:
         ents, disjoint = _entities(doc)
         names = [(e[0], e[1]) for e in ents if e[3] and e[2] != "NORP"]
         in_name = _inside(found, names if disjoint else _union(names))
-        term_tokens = {i for t in found for i in range(t.start, t.end)}
         resolver = _Resolver(doc, self.book, self.cues, lower, idx, ents)
         keep = [k for k, t in enumerate(found)
-                if self._is_designation(resolver, t, in_name[k], sents[k][0], kinds[k], term_tokens)]
+                if self._is_designation(resolver, t, in_name[k], sents[k][0], kinds[k], found[k - 1] if k else None)]
         resolver.set_terms([found[k] for k in keep])
         text = resolver.text_
         strings = self.vocab.strings
