@@ -50,15 +50,6 @@ def token_starts(doc: Doc) -> np.ndarray:
     return idx
 
 
-def token_ends(doc: Doc) -> np.ndarray:
-    """Character offset just past every token (int64 array), cached: start + the lexeme's length, no Token objects."""
-    ends = doc.user_data.get("wb_idx_end")
-    if ends is None or len(ends) != len(doc):
-        ends = token_starts(doc) + doc.to_array("LENGTH").view(np.int64)
-        doc.user_data["wb_idx_end"] = ends
-    return ends
-
-
 _START = itemgetter(1)
 
 

@@ -14,11 +14,12 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from ..config import GAZETTEER_CSV
-from .base import doc_text, longest_matches, token_ends, token_starts
+from .base import doc_text, longest_matches
 from .gazetteer import GazRow, acronym_key, load_gazetteer, read_rows
 
 SPANS_KEY = "wb_entities"
 ROWS_KEY = "wb_entity_rows"  # doc.user_data: [(start token, end token, label, canonical, actor)]
+CHARS_KEY = "wb_entity_chars"  # doc.user_data: [(start char, end char)], one per row
 MODEL_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 _PARTICLE = re.compile(r"\b([Aa][lr])-(?=\w)")
 
@@ -115,8 +116,10 @@ class EntityFinder:
                 lab, can, act = ids[k]
                 spans.append(Span(doc, s, e, label=lab, kb_id=can, span_id=act))
         doc.spans[self.spans_key] = spans
-        # Plain copies for later components and records: iterating a SpanGroup rebuilds a Span object per item.
+        # Plain copies for later components and records: iterating a SpanGroup rebuilds a Span object per item. The
+        # character offsets are read off the Spans just built (they compute them anyway) rather than per Token later.
         doc.user_data[ROWS_KEY] = found
+        doc.user_data[CHARS_KEY] = [(sp.start_char, sp.end_char) for sp in spans]
         return doc
 
 
@@ -134,13 +137,13 @@ def records(doc: Doc, *, spans_key: str = SPANS_KEY) -> list[dict]:
     aid = doc._.article_id
     text = doc_text(doc)
     rows = doc.user_data.get(ROWS_KEY) if spans_key == SPANS_KEY else None
-    if rows is None:
-        rows = [(s.start, s.end, s.label_, s.kb_id_, s.id_) for s in doc.spans.get(spans_key, [])]
-    # Offsets from the cached token offset arrays (as lists: numpy scalars index slowly), not Token objects.
-    starts, ends = token_starts(doc).tolist(), token_ends(doc).tolist()
+    chars = doc.user_data.get(CHARS_KEY) if rows is not None else None
+    if rows is None or chars is None:
+        spans = list(doc.spans.get(spans_key, []))
+        rows = [(s.start, s.end, s.label_, s.kb_id_, s.id_) for s in spans]
+        chars = [(s.start_char, s.end_char) for s in spans]
     out = []
-    for s, e, label, canonical, actor in rows:
-        start, end = starts[s], ends[e - 1]
+    for (start, end), (_, _, label, canonical, actor) in zip(chars, rows):
         out.append({"article_id": aid, "start": start, "end": end, "text": text[start:end], "label": label,
                     "canonical": canonical or None, "actor": actor or None})
     return out

@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Span
 from ..blocks import CONTENT_KINDS
 from ..config import CODEBOOK_YAML
 from .base import (block_kind_at, block_kinds_at, doc_text, in_content, longest_matches, sentence_bounds,
-                   sentence_bounds_at, token_ends, token_starts)
+                   sentence_bounds_at, token_starts)
 
 SPANS_KEY = "wb_mentions"
 ENTITIES_KEY = "wb_entities"
@@ -181,7 +181,6 @@ class _Term(NamedTuple):
     end: int
     label_: str
     start_char: int
-    end_char: int
 
 
 class _Ent(NamedTuple):
@@ -516,9 +515,8 @@ class MentionFinder:
         # Token attributes as lists (numpy scalars index slowly); offsets from the Doc's cached arrays.
         lower = doc.to_array(LOWER).tolist()
         idx = token_starts(doc).tolist()
-        ends = token_ends(doc)[[e - 1 for _, _, e in matches]].tolist()
         labels = self.labels
-        found = [_Term(s, e, labels[key], idx[s], end) for (key, s, e), end in zip(matches, ends)]
+        found = [_Term(s, e, labels[key], idx[s]) for key, s, e in matches]
         chars = [t.start_char for t in found]
         sents = sentence_bounds_at(doc, chars)
         kinds = block_kinds_at(doc, chars)
@@ -541,10 +539,12 @@ class MentionFinder:
             actor_id = actor_ids.get(actor)
             if actor_id is None:
                 actor_id = actor_ids[actor] = strings.add(actor)
-            out.append(Span(doc, t.start, t.end, label=matches[k][0], span_id=actor_id))
+            span = Span(doc, t.start, t.end, label=matches[k][0], span_id=actor_id)
+            out.append(span)
             if kind in CONTENT_KINDS:
-                rows.append({"article_id": aid, "start": t.start_char, "end": t.end_char,
-                             "surface": text[t.start_char:t.end_char], "term": t.label_, "actor": actor,
+                end_char = span.end_char  # computed by the Span anyway
+                rows.append({"article_id": aid, "start": t.start_char, "end": end_char,
+                             "surface": text[t.start_char:end_char], "term": t.label_, "actor": actor,
                              "block_kind": kind, "sent_start": sent[0], "sent_end": sent[1]})
         doc.spans[self.spans_key] = out
         doc.user_data[ROWS_KEY] = rows
