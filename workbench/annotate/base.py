@@ -7,7 +7,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections.abc import Iterator
-from operator import itemgetter
 
 import numpy as np
 from spacy.attrs import SENT_START
@@ -50,81 +49,22 @@ def token_starts(doc: Doc) -> np.ndarray:
     return idx
 
 
-_START = itemgetter(1)
-
-
-def _longest_first(cluster: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """The `filter_spans` policy on a few matches: longest first, then leftmost; keep what overlaps nothing kept."""
-    taken: set[int] = set()
-    keep = []
-    for m in sorted(cluster, key=lambda m: (m[1] - m[2], m[1])):
-        if taken.isdisjoint(range(m[1], m[2])):
-            keep.append(m)
-            taken.update(range(m[1], m[2]))
-    keep.sort(key=_START)
-    return keep
-
-
-def longest_matches(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """Matcher output (key, start, end) -> non-overlapping matches, longest first then leftmost, sorted by start.
-
-    Same policy as `spacy.util.filter_spans`, on tuples. Matches that overlap nothing are kept as they are, so the
-    policy runs only on each run of overlapping matches (a match never competes with one outside its run): one
-    sweep by start with the run's furthest end instead of a set test per token of every match. Ties (same start and
-    length) keep the input order, as the stable sorts of `filter_spans` do.
-    """
-    out: list[tuple[int, int, int]] = []
-    run: list[tuple[int, int, int]] = []
-    end = -1
-    for m in sorted(matches, key=_START):  # matcher output is sorted by start already: a linear-time sort
-        if m[1] >= end:  # starts after every match of the current run: the run is complete
-            if len(run) == 1:
-                out.append(run[0])
-            elif run:
-                out += _longest_first(run)
-            run = [m]
-            end = m[2]
-        else:
-            run.append(m)
-            if m[2] > end:
-                end = m[2]
-    if len(run) == 1:
-        out.append(run[0])
-    elif run:
-        out += _longest_first(run)
-    return out
-
-
 def doc_blocks(doc: Doc) -> list[Block]:
     """The Block records the `wb_blocks` component stored on a Doc -> list (exact line offsets)."""
     return doc.user_data.get("wb_blocks", [])
 
 
-def _block_starts(doc: Doc) -> list[int]:
-    starts = doc.user_data.get("wb_block_starts")
-    if starts is None:
-        starts = [b.start for b in doc_blocks(doc)]
-        doc.user_data["wb_block_starts"] = starts
-    return starts
-
-
 def block_kind_at(doc: Doc, char: int) -> str | None:
     """The kind of the block containing character `char` -> kind, or None between blocks."""
     blocks = doc_blocks(doc)
-    i = bisect.bisect_right(_block_starts(doc), char) - 1
+    starts = doc.user_data.get("wb_block_starts")
+    if starts is None:
+        starts = [b.start for b in blocks]
+        doc.user_data["wb_block_starts"] = starts
+    i = bisect.bisect_right(starts, char) - 1
     if i >= 0 and blocks[i].start <= char < blocks[i].end:
         return blocks[i].kind
     return None
-
-
-def block_kinds_at(doc: Doc, chars: list[int]) -> list[str | None]:
-    """`block_kind_at` for many characters (one look-up of the cached block starts, not one per character)."""
-    blocks, starts = doc_blocks(doc), _block_starts(doc)
-    out = []
-    for char in chars:
-        i = bisect.bisect_right(starts, char) - 1
-        out.append(blocks[i].kind if i >= 0 and blocks[i].start <= char < blocks[i].end else None)
-    return out
 
 
 def in_content(doc: Doc, char: int) -> bool:
@@ -188,6 +128,17 @@ def iter_sentences(doc: Doc) -> Iterator[tuple[int, int]]:
     for s, e in doc.user_data["wb_sent_bounds"]:
         if e > s:
             yield s, e
+
+
+def block_kinds_at(doc: Doc, chars: list[int]) -> list[str | None]:
+    """`block_kind_at` for many characters (one look-up of the cached block starts, not one per character)."""
+    block_kind_at(doc, 0)  # fills the cache of block starts
+    blocks, starts = doc_blocks(doc), doc.user_data["wb_block_starts"]
+    out = []
+    for char in chars:
+        i = bisect.bisect_right(starts, char) - 1
+        out.append(blocks[i].kind if i >= 0 and blocks[i].start <= char < blocks[i].end else None)
+    return out
 
 
 class BlockSegmenter:

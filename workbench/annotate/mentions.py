@@ -13,6 +13,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -24,8 +25,8 @@ from spacy.tokens import Doc, Span
 
 from ..blocks import CONTENT_KINDS
 from ..config import CODEBOOK_YAML
-from .base import (block_kind_at, block_kinds_at, doc_text, in_content, longest_matches, sentence_bounds,
-                   sentence_bounds_at, token_starts)
+from .base import (block_kind_at, block_kinds_at, doc_text, in_content, sentence_bounds, sentence_bounds_at,
+                   token_starts)
 
 SPANS_KEY = "wb_mentions"
 ENTITIES_KEY = "wb_entities"
@@ -181,6 +182,51 @@ class _Term(NamedTuple):
     end: int
     label_: str
     start_char: int
+
+
+_START = itemgetter(1)
+
+
+def _longest_first(cluster: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """The `filter_spans` policy on a few matches: longest first, then leftmost; keep what overlaps nothing kept."""
+    taken: set[int] = set()
+    keep = []
+    for m in sorted(cluster, key=lambda m: (m[1] - m[2], m[1])):
+        if taken.isdisjoint(range(m[1], m[2])):
+            keep.append(m)
+            taken.update(range(m[1], m[2]))
+    keep.sort(key=_START)
+    return keep
+
+
+def longest_matches(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Matcher output (key, start, end) -> non-overlapping matches, longest first then leftmost, sorted by start.
+
+    Same policy as `spacy.util.filter_spans`, on tuples. Matches that overlap nothing are kept as they are, so the
+    policy runs only on each run of overlapping matches (a match never competes with one outside its run): one
+    sweep by start with the run's furthest end instead of a set test per token of every match. Ties (same start and
+    length) keep the input order, as the stable sorts of `filter_spans` do.
+    """
+    out: list[tuple[int, int, int]] = []
+    run: list[tuple[int, int, int]] = []
+    end = -1
+    for m in sorted(matches, key=_START):  # matcher output is sorted by start already: a linear-time sort
+        if m[1] >= end:  # starts after every match of the current run: the run is complete
+            if len(run) == 1:
+                out.append(run[0])
+            elif run:
+                out += _longest_first(run)
+            run = [m]
+            end = m[2]
+        else:
+            run.append(m)
+            if m[2] > end:
+                end = m[2]
+    if len(run) == 1:
+        out.append(run[0])
+    elif run:
+        out += _longest_first(run)
+    return out
 
 
 class _Ent(NamedTuple):

@@ -1,4 +1,4 @@
-"""Shared annotation helpers: `longest_matches` keeps the `filter_spans` policy; cached token offsets are exact."""
+"""`longest_matches` (shared by wb_entities and wb_mentions) keeps the `filter_spans` policy; token offsets are exact."""
 from __future__ import annotations
 
 import spacy
@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 from spacy.tokens import Span
 from spacy.util import filter_spans
 
-from workbench.annotate.base import longest_matches, token_starts
+from workbench.annotate.base import token_starts
+from workbench.annotate.mentions import longest_matches
 
 
 def longest_matches_reference(matches):
