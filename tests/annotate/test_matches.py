@@ -1,4 +1,4 @@
-"""`longest_matches` (shared by wb_entities and wb_mentions) keeps the `filter_spans` policy; token offsets are exact."""
+"""`longest_matches` (wb_entities, wb_mentions) keeps the `filter_spans` policy; cached token offsets are exact."""
 from __future__ import annotations
 
 import spacy

@@ -547,7 +547,8 @@ class MentionFinder:
         if r.idx[i] <= sent_start:
             return False
         p = i - 1
-        if (text[r.idx[p]].isupper() and r.idx[p] > sent_start and not (prev is not None and prev.end == i) and not r.punct(p)
+        after_term = prev is not None and prev.end == i
+        if (text[r.idx[p]].isupper() and r.idx[p] > sent_start and not after_term and not r.punct(p)
                 and r.lower[p] not in self.cues.name_cues):
             return True
         return span.end + 1 < r.n and r.lower[span.end] == self.cues.of and text[r.idx[span.end + 1]].isupper()
@@ -570,8 +571,8 @@ class MentionFinder:
         names = [(e[0], e[1]) for e in ents if e[3] and e[2] != "NORP"]
         in_name = _inside(found, names if disjoint else _union(names))
         resolver = _Resolver(doc, self.book, self.cues, lower, idx, ents)
-        keep = [k for k, t in enumerate(found)
-                if self._is_designation(resolver, t, in_name[k], sents[k][0], kinds[k], found[k - 1] if k else None)]
+        keep = [k for k, t in enumerate(found) if self._is_designation(
+            resolver, t, in_name[k], sents[k][0], kinds[k], found[k - 1] if k else None)]
         resolver.set_terms([found[k] for k in keep])
         text = resolver.text_
         strings = self.vocab.strings
