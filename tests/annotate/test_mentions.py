@@ -302,3 +302,17 @@ def test_capitalised_term_after_another_term_is_no_name(nlp):
     assert found(nlp, "They said Golden Forces attacked the town.") == []
     assert found(nlp, "They said Regime Forces attacked the town.") == [
         ("Regime", "regime", "SYRIAN_STATE"), ("Forces", "forces", "SYRIAN_STATE")]
+
+
+def test_spans_stay_readable_across_memory_zones():
+    # hashes the components cache must be permanent strings, not ones a zone drops on exit
+    nlp = build_pipeline("rules", components=("wb_entities", "wb_mentions"))
+    text = LEAD + "Iranian-backed militias and Hezbollah fighters attacked rebels near Idlib."
+    seen = []
+    for _ in range(2):
+        with nlp.memory_zone():
+            doc = nlp(make_doc(nlp, text, article_id="t"))
+            seen.append(([(s.text, s.label_, s.id_) for s in doc.spans["wb_mentions"]],
+                         [(s.text, s.label_, s.kb_id_, s.id_) for s in doc.spans["wb_entities"]]))
+    assert seen[0] == seen[1]
+    assert ("militias", "militias", "IRAN_AXIS") in seen[0][0]

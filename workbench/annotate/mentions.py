@@ -504,7 +504,9 @@ class MentionFinder:
         for label, phrases in by_label.items():
             self.matcher.add(label, list(self.nlp.tokenizer.pipe(phrases)))
         self.labels = {self.vocab.strings.add(label): label for label in by_label}  # match key -> term
-        self.actor_ids: dict[str, int] = {}  # actor -> string-store hash (a Span given a hash skips hashing it)
+        # actor -> string-store hash (a Span given a hash skips hashing it), added here once: a string first added
+        # while a Doc is processed may be transient (spaCy memory zones), so no hash is cached during __call__.
+        self.actor_ids = {a: self.vocab.strings.add(a) for a in (*self.book.actors, UNKNOWN, JIHADISTS)}
         self.patterns = list(patterns)
 
     def _is_designation(self, r: _Resolver, span: _Term, in_name: bool, sent_start: int, kind: str | None,
@@ -575,7 +577,6 @@ class MentionFinder:
             resolver, t, in_name[k], sents[k][0], kinds[k], found[k - 1] if k else None)]
         resolver.set_terms([found[k] for k in keep])
         text = resolver.text_
-        strings = self.vocab.strings
         actor_ids = self.actor_ids
         out, rows = [], []
         aid = doc._.article_id
@@ -583,10 +584,7 @@ class MentionFinder:
             t, sent, kind = found[k], sents[k], kinds[k]
             actor = resolver.resolve(t, sent)
             resolver.actor_of[t.start] = actor
-            actor_id = actor_ids.get(actor)
-            if actor_id is None:
-                actor_id = actor_ids[actor] = strings.add(actor)
-            span = Span(doc, t.start, t.end, label=matches[k][0], span_id=actor_id)
+            span = Span(doc, t.start, t.end, label=matches[k][0], span_id=actor_ids.get(actor, actor))
             out.append(span)
             if kind in CONTENT_KINDS:
                 end_char = span.end_char  # computed by the Span anyway
