@@ -20,7 +20,7 @@ from .mentions import longest_matches
 
 SPANS_KEY = "wb_entities"
 ROWS_KEY = "wb_entity_rows"  # doc.user_data: [(start token, end token, label, canonical, actor)]
-CHARS_KEY = "wb_entity_chars"  # doc.user_data: [(start char, end char)], one per row
+CHARS_KEY = "wb_entity_chars"  # doc.user_data: ([start char], [end char]), one of each per row
 MODEL_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 _PARTICLE = re.compile(r"\b([Aa][lr])-(?=\w)")
 
@@ -118,9 +118,10 @@ class EntityFinder:
                 spans.append(Span(doc, s, e, label=lab, kb_id=can, span_id=act))
         doc.spans[self.spans_key] = spans
         # Plain copies for later components and records: iterating a SpanGroup rebuilds a Span object per item. The
-        # character offsets are read off the Spans just built (they compute them anyway) rather than per Token later.
+        # character offsets are read off the Spans just built (they compute them anyway) rather than per Token later,
+        # kept as two lists of ints: no tuple per entity for the garbage collector to count.
         doc.user_data[ROWS_KEY] = found
-        doc.user_data[CHARS_KEY] = [(sp.start_char, sp.end_char) for sp in spans]
+        doc.user_data[CHARS_KEY] = ([sp.start_char for sp in spans], [sp.end_char for sp in spans])
         return doc
 
 
@@ -142,9 +143,9 @@ def records(doc: Doc, *, spans_key: str = SPANS_KEY) -> list[dict]:
     if rows is None or chars is None:
         spans = list(doc.spans.get(spans_key, []))
         rows = [(s.start, s.end, s.label_, s.kb_id_, s.id_) for s in spans]
-        chars = [(s.start_char, s.end_char) for s in spans]
+        chars = ([s.start_char for s in spans], [s.end_char for s in spans])
     out = []
-    for (start, end), (_, _, label, canonical, actor) in zip(chars, rows):
+    for start, end, (_, _, label, canonical, actor) in zip(*chars, rows):
         out.append({"article_id": aid, "start": start, "end": end, "text": text[start:end], "label": label,
                     "canonical": canonical or None, "actor": actor or None})
     return out
