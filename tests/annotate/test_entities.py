@@ -57,3 +57,11 @@ def test_model_entities_are_canonicalised_through_the_gazetteer(seeds_model):
     assert not e.text.str.contains("\n").any()
     assert (e.loc[e.text == "Reuters", "canonical"] == "Reuters").all()
     assert e.label.isin(["PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"]).all()
+
+
+def test_records_from_the_span_group_equal_those_from_the_rows(nlp):
+    text = "Officials in Ankara said Turkish forces\nwould stay near Idlib and Maarat al-Numan."
+    doc = nlp(make_doc(nlp, text, article_id="a1"))
+    rows = entities.records(doc)
+    del doc.user_data[entities.ROWS_KEY], doc.user_data[entities.CHARS_KEY]
+    assert entities.records(doc) == rows

@@ -270,3 +270,49 @@ def test_gold_dev_mentions_rules(seeds_rules, gold_dir):
 @pytest.mark.slow
 def test_gold_dev_mentions_model(seeds_model, gold_dir):
     assert _mentions_f1(seeds_model, gold_dir) >= 0.95
+
+
+# --- helpers ---------------------------------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ranges = st.lists(st.tuples(st.integers(0, 30), st.integers(1, 5)).map(lambda r: (r[0], r[0] + r[1])), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_ranges)
+def test_union_covers_the_same_tokens_sorted_and_disjoint(ranges):
+    merged = mentions._union(ranges)
+    assert {i for s, e in merged for i in range(s, e)} == {i for s, e in ranges for i in range(s, e)}
+    assert all(a[1] <= b[0] for a, b in zip(merged, merged[1:]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_ranges, _ranges)
+def test_inside_flags_terms_sharing_a_token_with_a_name(terms, names):
+    taken = {i for s, e in names for i in range(s, e)}
+    spans = [mentions._Term(s, e, "forces", 0) for s, e in sorted(terms)]
+    expected = [any(i in taken for i in range(t.start, t.end)) for t in spans]
+    assert mentions._inside(spans, mentions._union(names)) == expected
+
+
+def test_capitalised_term_after_another_term_is_no_name(nlp):
+    # "Golden Forces" reads as a unit's name; in "Regime Forces" the capital before "Forces" is itself a term
+    assert found(nlp, "They said Golden Forces attacked the town.") == []
+    assert found(nlp, "They said Regime Forces attacked the town.") == [
+        ("Regime", "regime", "SYRIAN_STATE"), ("Forces", "forces", "SYRIAN_STATE")]
+
+
+def test_spans_stay_readable_across_memory_zones():
+    # hashes the components cache must be permanent strings, not ones a zone drops on exit
+    nlp = build_pipeline("rules", components=("wb_entities", "wb_mentions"))
+    text = LEAD + "Iranian-backed militias and Hezbollah fighters attacked rebels near Idlib."
+    seen = []
+    for _ in range(2):
+        with nlp.memory_zone():
+            doc = nlp(make_doc(nlp, text, article_id="t"))
+            seen.append(([(s.text, s.label_, s.id_) for s in doc.spans["wb_mentions"]],
+                         [(s.text, s.label_, s.kb_id_, s.id_) for s in doc.spans["wb_entities"]]))
+    assert seen[0] == seen[1]
+    assert ("militias", "militias", "IRAN_AXIS") in seen[0][0]

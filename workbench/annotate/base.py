@@ -112,12 +112,33 @@ def sentence_bounds(doc: Doc, char: int) -> tuple[int, int]:
     return sents[i]
 
 
+def sentence_bounds_at(doc: Doc, chars: list[int]) -> list[tuple[int, int]]:
+    """`sentence_bounds` for many characters (one look-up of the cached bounds, not one per character)."""
+    sentence_bounds(doc, 0)  # fills the cache
+    sents = doc.user_data["wb_sent_bounds"]
+    if not sents:
+        return [(0, len(doc_text(doc)))] * len(chars)
+    starts = doc.user_data["wb_sent_starts"]
+    return [sents[max(bisect.bisect_right(starts, char) - 1, 0)] for char in chars]
+
+
 def iter_sentences(doc: Doc) -> Iterator[tuple[int, int]]:
     """Yield (start, end) of every non-empty sentence of the Doc, whitespace trimmed."""
     sentence_bounds(doc, 0)
     for s, e in doc.user_data["wb_sent_bounds"]:
         if e > s:
             yield s, e
+
+
+def block_kinds_at(doc: Doc, chars: list[int]) -> list[str | None]:
+    """`block_kind_at` for many characters (one look-up of the cached block starts, not one per character)."""
+    block_kind_at(doc, 0)  # fills the cache of block starts
+    blocks, starts = doc_blocks(doc), doc.user_data["wb_block_starts"]
+    out = []
+    for char in chars:
+        i = bisect.bisect_right(starts, char) - 1
+        out.append(blocks[i].kind if i >= 0 and blocks[i].start <= char < blocks[i].end else None)
+    return out
 
 
 class BlockSegmenter:

@@ -20,6 +20,7 @@ from .mentions import longest_matches
 
 SPANS_KEY = "wb_entities"
 ROWS_KEY = "wb_entity_rows"  # doc.user_data: [(start token, end token, label, canonical, actor)]
+CHARS_KEY = "wb_entity_chars"  # doc.user_data: ([start char], [end char]), one of each per row
 MODEL_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 _PARTICLE = re.compile(r"\b([Aa][lr])-(?=\w)")
 
@@ -66,7 +67,11 @@ class EntityFinder:
         rows = read_rows(self.gazetteer_path)
         self.gazetteer = load_gazetteer(self.gazetteer_path)
         patterns = patterns if patterns is not None else gazetteer_patterns(rows)
-        self.entries: dict[str, tuple[str, str, str]] = {}  # match key -> (label, canonical, actor)
+        # match key (string-store hash, as the matchers return it) -> (label, canonical, actor), and the same three
+        # as hashes: a Span given hashes skips hashing each string again.
+        self.entries: dict[int, tuple[str, str, str]] = {}
+        self.entry_ids: dict[int, tuple[int, int, int]] = {}
+        strings = self.nlp.vocab.strings
         actors = {r.canonical: r.actor for r in rows}
         # Two bare PhraseMatchers (what SpanRuler wraps) on LOWER and ORTH: SpanRuler.match builds, dedupes and sorts a
         # Span per match and a token Matcher for the acronyms cost more than tokenising the text.
@@ -75,7 +80,9 @@ class EntityFinder:
         groups: dict[tuple[str, bool], list[str]] = {}
         for p in patterns:
             key = f"{p['label']}|{p['id']}"
-            self.entries[key] = (p["label"], p["id"], actors.get(p["id"], ""))
+            entry = (p["label"], p["id"], actors.get(p["id"], ""))
+            self.entries[strings.add(key)] = entry
+            self.entry_ids[strings.add(key)] = tuple(strings.add(v) for v in entry)
             groups.setdefault((key, bool(p.get("case_sensitive"))), []).append(p["pattern"])
         for (key, case), phrases in groups.items():
             (self.orth if case else self.lower).add(key, list(self.nlp.tokenizer.pipe(phrases)))
@@ -96,16 +103,25 @@ class EntityFinder:
         return out
 
     def __call__(self, doc: Doc) -> Doc:
-        strings = self.nlp.vocab.strings
-        found = [(s, e) + self.entries[strings[k]]
-                 for k, s, e in longest_matches(list(self.lower(doc)) + list(self.orth(doc)))]
+        matches = longest_matches(self.lower(doc) + self.orth(doc))
+        entries = self.entries
+        found = [(s, e) + entries[k] for k, s, e in matches]
         if self.use_model_ents and doc.has_annotation("ENT_IOB"):
             taken = {i for r in found for i in range(r[0], r[1])}
             found = sorted(found + self._model_spans(doc, taken))
-        doc.spans[self.spans_key] = [Span(doc, s, e, label=lab, kb_id=can, span_id=act)
-                                     for s, e, lab, can, act in found]
-        # Plain copies for later components and records: iterating a SpanGroup rebuilds a Span object per item.
+            spans = [Span(doc, s, e, label=lab, kb_id=can, span_id=act) for s, e, lab, can, act in found]
+        else:
+            ids = self.entry_ids
+            spans = []
+            for k, s, e in matches:
+                lab, can, act = ids[k]
+                spans.append(Span(doc, s, e, label=lab, kb_id=can, span_id=act))
+        doc.spans[self.spans_key] = spans
+        # Plain copies for later components and records: iterating a SpanGroup rebuilds a Span object per item. The
+        # character offsets are read off the Spans just built (they compute them anyway) rather than per Token later,
+        # kept as two lists of ints: no tuple per entity for the garbage collector to count.
         doc.user_data[ROWS_KEY] = found
+        doc.user_data[CHARS_KEY] = ([sp.start_char for sp in spans], [sp.end_char for sp in spans])
         return doc
 
 
@@ -123,12 +139,13 @@ def records(doc: Doc, *, spans_key: str = SPANS_KEY) -> list[dict]:
     aid = doc._.article_id
     text = doc_text(doc)
     rows = doc.user_data.get(ROWS_KEY) if spans_key == SPANS_KEY else None
-    if rows is None:
-        rows = [(s.start, s.end, s.label_, s.kb_id_, s.id_) for s in doc.spans.get(spans_key, [])]
+    chars = doc.user_data.get(CHARS_KEY) if rows is not None else None
+    if rows is None or chars is None:
+        spans = list(doc.spans.get(spans_key, []))
+        rows = [(s.start, s.end, s.label_, s.kb_id_, s.id_) for s in spans]
+        chars = ([s.start_char for s in spans], [s.end_char for s in spans])
     out = []
-    for s, e, label, canonical, actor in rows:
-        start = doc[s].idx
-        end = doc[e - 1].idx + len(doc[e - 1])
+    for start, end, (_, _, label, canonical, actor) in zip(*chars, rows):
         out.append({"article_id": aid, "start": start, "end": end, "text": text[start:end], "label": label,
                     "canonical": canonical or None, "actor": actor or None})
     return out

@@ -13,18 +13,20 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
 import yaml
-from spacy.attrs import IDX, LOWER
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from ..blocks import CONTENT_KINDS
 from ..config import CODEBOOK_YAML
-from .base import block_kind_at, doc_text, in_content, sentence_bounds
+from .base import (block_kind_at, block_kinds_at, doc_text, in_content, sentence_bounds, sentence_bounds_at,
+                   token_starts)
 
 SPANS_KEY = "wb_mentions"
 ENTITIES_KEY = "wb_entities"
@@ -157,6 +159,20 @@ class _Cues:
         self.state_default = "SYRIAN_STATE"
         self.definite = h("the")
         self.jihadist_terms = frozenset(t for t, spec in book.terms.items() if spec.default == JIHADISTS)
+        self.no_unit = self.possessive | self.hyphens | self.filler
+        self.in_phrase = self.no_unit | self.modifiers  # words a noun phrase is read across
+        self._joined: dict[int, tuple[str, str] | None] = {}
+
+    def joined(self, low: int) -> tuple[str, str] | None:
+        """A lower-cased token (hash) of the form "u.s.-backed" -> (head, cue), else None; cached per hash, as the
+        same few thousand words come back in every Doc."""
+        hit = self._joined.get(low, False)
+        if hit is False:
+            if len(self._joined) > 200_000:  # bounded: a huge corpus brings ever new words
+                self._joined.clear()
+            m = _JOINED_CUE.match(self.strings[low])
+            hit = self._joined[low] = (m.group("head"), m.group("cue")) if m else None
+        return hit
 
 
 class _Term(NamedTuple):
@@ -166,21 +182,51 @@ class _Term(NamedTuple):
     end: int
     label_: str
     start_char: int
-    end_char: int
+
+
+_START = itemgetter(1)
+
+
+def _longest_first(cluster: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """The `filter_spans` policy on a few matches: longest first, then leftmost; keep what overlaps nothing kept."""
+    taken: set[int] = set()
+    keep = []
+    for m in sorted(cluster, key=lambda m: (m[1] - m[2], m[1])):
+        if taken.isdisjoint(range(m[1], m[2])):
+            keep.append(m)
+            taken.update(range(m[1], m[2]))
+    keep.sort(key=_START)
+    return keep
 
 
 def longest_matches(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
     """Matcher output (key, start, end) -> non-overlapping matches, longest first then leftmost, sorted by start.
 
-    Same policy as `spacy.util.filter_spans`, on tuples: work proportional to the matches, no Span objects.
+    Same policy as `spacy.util.filter_spans`, on tuples. Matches that overlap nothing are kept as they are, so the
+    policy runs only on each run of overlapping matches (a match never competes with one outside its run): one
+    sweep by start with the run's furthest end instead of a set test per token of every match. Ties (same start and
+    length) keep the input order, as the stable sorts of `filter_spans` do.
     """
-    taken: set[int] = set()
-    keep = []
-    for key, start, end in sorted(matches, key=lambda m: (m[1] - m[2], m[1])):
-        if not any(i in taken for i in range(start, end)):
-            keep.append((key, start, end))
-            taken.update(range(start, end))
-    return sorted(keep, key=lambda m: m[1])
+    out: list[tuple[int, int, int]] = []
+    run: list[tuple[int, int, int]] = []
+    end = -1
+    for m in sorted(matches, key=_START):  # matcher output is sorted by start already: a linear-time sort
+        if m[1] >= end:  # starts after every match of the current run: the run is complete
+            if len(run) == 1:
+                out.append(run[0])
+            elif run:
+                out += _longest_first(run)
+            run = [m]
+            end = m[2]
+        else:
+            run.append(m)
+            if m[2] > end:
+                end = m[2]
+    if len(run) == 1:
+        out.append(run[0])
+    elif run:
+        out += _longest_first(run)
+    return out
 
 
 class _Ent(NamedTuple):
@@ -193,35 +239,39 @@ class _Ent(NamedTuple):
     actor: str
 
 
-def _entities(doc: Doc) -> list[_Ent]:
-    """The Doc's wb_entities as plain tuples (the copy wb_entities left in user_data when present)."""
+def _entities(doc: Doc) -> tuple[list[tuple[int, int, str, str, str]], bool]:
+    """The Doc's wb_entities as plain (start, end, label, canonical, actor) tuples -> (rows, whether the rows are
+    sorted and disjoint: wb_entities' own copy is; a span group set by other code need not be)."""
     rows = doc.user_data.get(ENTITY_ROWS_KEY)
     if rows is not None:
-        return [_Ent(*r) for r in rows]
-    return [_Ent(e.start, e.end, e.label_, e.kb_id_, e.id_) for e in doc.spans.get(ENTITIES_KEY, [])]
+        return rows, True
+    return [(e.start, e.end, e.label_, e.kb_id_, e.id_) for e in doc.spans.get(ENTITIES_KEY, [])], False
 
 
 class _Resolver:
     """Actor resolution for the terms of one Doc: work per match over token attribute arrays, never per token."""
 
-    def __init__(self, doc: Doc, book: Codebook, cues: _Cues, terms: list[_Term], tok: dict[str, list],
-                 ents: list[_Ent]) -> None:
+    def __init__(self, doc: Doc, book: Codebook, cues: _Cues, lower: list[int], idx: list[int],
+                 ents: list[tuple[int, int, str, str, str]]) -> None:
         self.doc = doc
         self.book = book
         self.c = cues
         # Only LOWER and IDX are copied out of the Doc; case and punctuation are read off the text at a token's start.
-        self.lower, self.idx, self.text_ = tok["lower"], tok["idx"], doc_text(doc)
+        self.lower, self.idx, self.text_ = lower, idx, doc_text(doc)
         self.n = len(self.lower)
-        # token index -> entity span carrying an actor; token index -> term span
-        self.ents = [e for e in ents if e.actor]
+        # token index -> entity span carrying an actor (entity rows are plain tuples: a named tuple only where needed)
+        self.ents = [_Ent._make(e) for e in ents if e[4]]
         self.ent_at: dict[int, _Ent] = {i: e for e in self.ents for i in range(e.start, e.end)}
-        self.place_at = {e.end - 1 for e in ents if not e.actor and e.label == "GPE"}
-        self.term_at: dict[int, _Term] = {i: s for s in terms for i in range(s.start, s.end)}
-        self.actor_of: dict[int, str] = {}  # term span start -> resolved actor
+        self.jihadist_ent_starts = sorted(e.start for e in self.ents if e.actor == JIHADISTS)
+        self.place_at = {e[1] - 1 for e in ents if not e[4] and e[2] == "GPE"}
+        self._sent_tokens: dict[tuple[int, int], tuple[int, int]] = {}  # sentence chars -> tokens (terms share them)
+        self.set_terms([])
 
-    def text(self, i: int) -> str:
-        """The lower-cased text of token i (a string-store look-up, no Token object)."""
-        return self.c.strings[self.lower[i]]
+    def set_terms(self, terms: list[_Term]) -> None:
+        """The designations of the Doc (known once the non-designations are dropped): token index -> term span."""
+        self.term_at: dict[int, _Term] = {i: s for s in terms for i in range(s.start, s.end)}
+        self.jihadist_term_starts = [t.start for t in terms if t.label_ in self.c.jihadist_terms]  # terms: by start
+        self.actor_of: dict[int, str] = {}  # term span start -> resolved actor
 
     def capitalised(self, i: int) -> bool:
         """Whether token i starts with a capital letter."""
@@ -241,7 +291,7 @@ class _Resolver:
         """The actor-bearing unit covering token i -> (start, end, actor) or None."""
         c = self.c
         ent = self.ent_at.get(i)
-        if ent is not None and not (ent.label == "NORP" and not nationality):
+        if ent is not None and (nationality or ent.label != "NORP"):
             return ent.start, ent.end, ent.actor
         term = self.term_at.get(i)
         if term is not None and term.start in self.actor_of:
@@ -251,11 +301,11 @@ class _Resolver:
             return i, i + 1, c.nationality[low]
         if low in c.aliases and self.capitalised(i):
             return i, i + 1, c.aliases[low]
-        if low in c.possessive or low in c.hyphens or low in c.filler:
+        if low in c.no_unit:  # possessive, hyphen or filler
             return None
-        m = _JOINED_CUE.match(self.text(i))
-        if m and m.group("cue") in c.modifier_text:
-            head = m.group("head")
+        joined = c.joined(low)
+        if joined is not None and joined[1] in c.modifier_text:
+            head = joined[0]
             actor = (c.nationality_text.get(head) if nationality else None) or c.alias_text.get(head)
             if actor:
                 return i, i + 1, actor
@@ -264,8 +314,8 @@ class _Resolver:
     def _effective(self, start: int, end: int, actor: str) -> str:
         """Apply the modifier around a unit: anti-X, pro-X, X-backed -> the term's actor (X-led, X-held: X)."""
         c = self.c
-        joined = _JOINED_CUE.match(self.text(start)) if end - start == 1 else None
-        if joined and joined.group("cue") in c.backed_words:
+        joined = c.joined(self.lower[start]) if end - start == 1 else None
+        if joined is not None and joined[1] in c.backed_words:
             return c.backed_map.get(actor, UNKNOWN)
         j = end
         if j < self.n and self.lower[j] in c.hyphens:
@@ -309,7 +359,7 @@ class _Resolver:
                 return self._pronoun(i, sent, spec)
             if low in c.allied:
                 saw_allied = True
-            if not (low in c.hyphens or low in c.possessive or low in c.filler or low in c.modifiers):
+            if low not in c.in_phrase:
                 break
             i -= 1
             steps += 1
@@ -377,10 +427,14 @@ class _Resolver:
         lo = sent[0]
         if span.start > 0 and self.lower[span.start - 1] == c.definite and sent[0] > 0:
             lo = self.sent_tokens(self.idx[sent[0] - 1])[0]  # "the militants": also the sentence before
-        if any(e.actor == JIHADISTS and lo <= e.start < sent[1] for e in self.ents):
-            return True
-        return any(t.label_ in c.jihadist_terms and sent[0] <= t.start < sent[1] and t.start != span.start
-                   for t in set(self.term_at.values()))
+        # Binary searches over sorted starts, not a scan of every entity and term per call (quadratic on long Docs).
+        starts = self.jihadist_ent_starts
+        if bisect.bisect_left(starts, lo) < bisect.bisect_left(starts, sent[1]):
+            return True  # a jihadist group starts in [lo, sentence end)
+        starts = self.jihadist_term_starts
+        hi = bisect.bisect_left(starts, sent[1])
+        # another jihadist term starts in the sentence (starts are distinct: at most two looks)
+        return any(starts[k] != span.start for k in range(bisect.bisect_left(starts, sent[0]), hi))
 
     def _deployed(self, span: _Term, sent: tuple[int, int]) -> str | None:
         """'Moscow sent more special forces', 'The Turkish army dispatched soldiers' -> the deploying state's actor."""
@@ -409,8 +463,11 @@ class _Resolver:
         spec = self.book.terms[span.label_]
         if spec.open_to is not None and not spec.open_to:
             return spec.default
-        s0, s1 = bisect.bisect_left(self.idx, sent_chars[0]), bisect.bisect_left(self.idx, sent_chars[1])
-        sent = (min(s0, span.start), max(s1, span.end))
+        toks = self._sent_tokens.get(sent_chars)
+        if toks is None:
+            toks = self._sent_tokens[sent_chars] = (bisect.bisect_left(self.idx, sent_chars[0]),
+                                                    bisect.bisect_left(self.idx, sent_chars[1]))
+        sent = (min(toks[0], span.start), max(toks[1], span.end))
         actor = self._left(span, spec, sent) or self._right(span, spec, sent)
         if actor is None and spec.jihadist_context and self._jihadist(span, sent):
             actor = JIHADISTS
@@ -446,9 +503,15 @@ class MentionFinder:
             by_label.setdefault(p["label"], []).append(p["pattern"])
         for label, phrases in by_label.items():
             self.matcher.add(label, list(self.nlp.tokenizer.pipe(phrases)))
+        self.labels = {self.vocab.strings.add(label): label for label in by_label}  # match key -> term
+        # actor -> string-store hash (a Span given a hash skips hashing it), added here once: a string first added
+        # while a Doc is processed may be transient (spaCy memory zones), so no hash is cached during __call__.
+        self.actor_ids = {a: self.vocab.strings.add(a) for a in (*self.book.actors, UNKNOWN, JIHADISTS)}
         self.patterns = list(patterns)
 
-    def _is_designation(self, r: _Resolver, span: _Term, names: set[int], term_tokens: set[int]) -> bool:
+    def _is_designation(self, r: _Resolver, span: _Term, in_name: bool, sent_start: int, kind: str | None,
+                        prev: _Term | None) -> bool:
+        """Whether a matched term is a designation; `prev`: the matched term before it (None for the first)."""
         c = self.cues
         guarded = c.guarded[span.label_]
         if span.end - span.start == 1 and r.lower[span.start] in guarded:
@@ -467,21 +530,27 @@ class MentionFinder:
             j = span.end + (1 if span.end < r.n and r.lower[span.end] in c.hyphens else 0)
             if j >= r.n or r.lower[j] not in need:
                 return False
-        if any(i in names for i in range(span.start, span.end)):
+        if in_name:
             return False  # inside a gazetteer name: "Tiger Forces", "Army of Glory"
-        return not self._looks_like_name(r, span, term_tokens)
+        return not self._looks_like_name(r, span, sent_start, kind, prev)
 
-    def _looks_like_name(self, r: _Resolver, span: _Term, term_tokens: set[int]) -> bool:
-        """A capitalised term inside a capitalised phrase mid-sentence ("the Tiger Forces", "Army of Conquest")."""
-        text = doc_text(r.doc)
+    def _looks_like_name(self, r: _Resolver, span: _Term, sent_start: int, kind: str | None,
+                         prev: _Term | None) -> bool:
+        """A capitalised term inside a capitalised phrase mid-sentence ("the Tiger Forces", "Army of Conquest").
+
+        `sent_start` and `kind`: start of the term's sentence and kind of its block; `prev`: the matched term before it
+        (matched terms are sorted and disjoint, so the token before this one belongs to a term only if `prev` ends
+        there).
+        """
+        text = r.text_
         i = span.start
-        if not text[r.idx[i]].isupper() or i == 0 or block_kind_at(r.doc, r.idx[i]) == "headline":
+        if not text[r.idx[i]].isupper() or i == 0 or kind == "headline":
             return False
-        sent_start = sentence_bounds(r.doc, r.idx[i])[0]
         if r.idx[i] <= sent_start:
             return False
         p = i - 1
-        if (text[r.idx[p]].isupper() and r.idx[p] > sent_start and p not in term_tokens and not r.punct(p)
+        after_term = prev is not None and prev.end == i
+        if (text[r.idx[p]].isupper() and r.idx[p] > sent_start and not after_term and not r.punct(p)
                 and r.lower[p] not in self.cues.name_cues):
             return True
         return span.end + 1 < r.n and r.lower[span.end] == self.cues.of and text[r.idx[span.end + 1]].isupper()
@@ -492,33 +561,64 @@ class MentionFinder:
         if not matches:
             doc.spans[self.spans_key] = []
             return doc
-        arr = doc.to_array([LOWER, IDX])
-        tok = {"lower": arr[:, 0].tolist(), "idx": arr[:, 1].tolist()}
-        text = doc_text(doc)
-        ends = [doc[e - 1].idx + len(doc[e - 1]) for _, _, e in matches]
-        strings = self.vocab.strings
-        found = [_Term(s, e, strings[key], tok["idx"][s], end) for (key, s, e), end in zip(matches, ends)]
-        ents = _entities(doc)
-        names = {i for e in ents if e.canonical and e.label != "NORP" for i in range(e.start, e.end)}
-        term_tokens = {i for t in found for i in range(t.start, t.end)}
-        probe = _Resolver(doc, self.book, self.cues, [], tok, [])
-        terms = [t for t in found if self._is_designation(probe, t, names, term_tokens)]
-        resolver = _Resolver(doc, self.book, self.cues, terms, tok, ents)
+        # Token attributes as lists (numpy scalars index slowly); offsets from the Doc's cached arrays.
+        lower = doc.to_array(LOWER).tolist()
+        idx = token_starts(doc).tolist()
+        labels = self.labels
+        found = [_Term(s, e, labels[key], idx[s]) for key, s, e in matches]
+        chars = [t.start_char for t in found]
+        sents = sentence_bounds_at(doc, chars)
+        kinds = block_kinds_at(doc, chars)
+        ents, disjoint = _entities(doc)
+        names = [(e[0], e[1]) for e in ents if e[3] and e[2] != "NORP"]
+        in_name = _inside(found, names if disjoint else _union(names))
+        resolver = _Resolver(doc, self.book, self.cues, lower, idx, ents)
+        keep = [k for k, t in enumerate(found) if self._is_designation(
+            resolver, t, in_name[k], sents[k][0], kinds[k], found[k - 1] if k else None)]
+        resolver.set_terms([found[k] for k in keep])
+        text = resolver.text_
+        actor_ids = self.actor_ids
         out, rows = [], []
         aid = doc._.article_id
-        for t in terms:  # left to right, so "regime" is resolved before the "forces" it modifies
-            sent_start, sent_end = sentence_bounds(doc, t.start_char)
-            actor = resolver.resolve(t, (sent_start, sent_end))
+        for k in keep:  # left to right, so "regime" is resolved before the "forces" it modifies
+            t, sent, kind = found[k], sents[k], kinds[k]
+            actor = resolver.resolve(t, sent)
             resolver.actor_of[t.start] = actor
-            out.append(Span(doc, t.start, t.end, label=t.label_, span_id=actor))
-            kind = block_kind_at(doc, t.start_char)
+            span = Span(doc, t.start, t.end, label=matches[k][0], span_id=actor_ids.get(actor, actor))
+            out.append(span)
             if kind in CONTENT_KINDS:
-                rows.append({"article_id": aid, "start": t.start_char, "end": t.end_char,
-                             "surface": text[t.start_char:t.end_char], "term": t.label_, "actor": actor,
-                             "block_kind": kind, "sent_start": sent_start, "sent_end": sent_end})
+                end_char = span.end_char  # computed by the Span anyway
+                rows.append({"article_id": aid, "start": t.start_char, "end": end_char,
+                             "surface": text[t.start_char:end_char], "term": t.label_, "actor": actor,
+                             "block_kind": kind, "sent_start": sent[0], "sent_end": sent[1]})
         doc.spans[self.spans_key] = out
         doc.user_data[ROWS_KEY] = rows
         return doc
+
+
+def _inside(terms: list[_Term], names: list[tuple[int, int]]) -> list[bool]:
+    """Whether each term shares a token with one of the names (sorted, disjoint token ranges) -> one flag per term.
+
+    The names' ends are sorted too, so the only name a term can share a token with is the first one ending after the
+    term's start.
+    """
+    name_ends = [e for _, e in names]
+    out = []
+    for t in terms:
+        k = bisect.bisect_right(name_ends, t.start)
+        out.append(k < len(names) and names[k][0] < t.end)
+    return out
+
+
+def _union(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Token ranges -> the sorted, disjoint ranges covering the same tokens."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(ranges):
+        if out and s < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
 
 
 @Language.factory("wb_mentions", assigns=["doc.spans"],
