@@ -72,16 +72,6 @@ class Cue(NamedTuple):
     needles: tuple[tuple[str, ...], ...]
 
 
-def _has_needles(needles: tuple[tuple[str, ...], ...], x: str) -> bool:
-    for clause in needles:
-        for needle in clause:
-            if needle in x:
-                break
-        else:
-            return False
-    return True
-
-
 class CueGroup:
     """Cues searched on one form of the line. Nearly all lines match no cue, so each cue's regex runs only when
     its literal prefilter passes, and cues anchored at the line start are looked up by the line's first character
@@ -95,19 +85,29 @@ class CueGroup:
             for ch in sorted({p[0] for p in c.prefixes or ()}):
                 by_first.setdefault(ch, []).append(c)
         self.by_first = {ch: tuple(cs) for ch, cs in by_first.items()}
-
-    def __bool__(self) -> bool:
-        return bool(self.floating or self.by_first)
+        self.nonempty = bool(cues)  # most categories have no case-sensitive cue: callers skip the call
 
     def search(self, x: str) -> bool:
         """True if any cue's regex matches `x` (a search, as `re.Pattern.search`)."""
-        for cue in self.by_first.get(x[:1], ()):
-            if x.startswith(cue.prefixes) and _has_needles(cue.needles, x) and cue.regex.search(x):
+        for regex, prefixes, needles in self.by_first.get(x[:1], ()):
+            if x.startswith(prefixes) and _has_needles(needles, x) and regex.search(x):
                 return True
-        for cue in self.floating:
-            if _has_needles(cue.needles, x) and cue.regex.search(x):
-                return True
+        for regex, _, needles in self.floating:
+            # The needle test inlined (it runs ~10 times per line): every clause must have a needle in x.
+            for clause in needles:
+                for needle in clause:
+                    if needle in x:
+                        break
+                else:
+                    break  # this clause has none: the cue cannot match
+            else:
+                if regex.search(x):
+                    return True
         return False
+
+
+def _has_needles(needles: tuple[tuple[str, ...], ...], x: str) -> bool:
+    return all(any(n in x for n in clause) for clause in needles)
 
 
 class CueSet(NamedTuple):
@@ -179,8 +179,9 @@ def _probe(s: str) -> str:
     return s if len(s) <= 2 * PROBE_CHARS else s[:PROBE_CHARS] + " \u2026 " + s[-PROBE_CHARS:]
 
 
-def _any(cues: CueSet, s: str) -> bool:
-    return cues.folded.search(s.lower()) or cues.cased.search(s)
+def _any(cues: CueSet, s: str, low: str) -> bool:
+    """True if a cue matches the line `s`; `low` is `s.lower()`, computed once per line by the caller."""
+    return cues.folded.search(low) or (cues.cased.nonempty and cues.cased.search(s))
 
 
 def _is_unpunctuated(s: str) -> bool:
@@ -196,6 +197,7 @@ def classify_lines(lines: list[str], cues: BlockCues | None = None) -> list[str]
     cues = cues or load_cues()
     stripped = [ln.strip() for ln in lines]
     probes = [_probe(s) for s in stripped]
+    low_probes = [p.lower() for p in probes]
     words = [len(s.split()) for s in stripped]
     normed = [_norm(s) for s in stripped]
     counts = Counter(normed)
@@ -207,7 +209,10 @@ def classify_lines(lines: list[str], cues: BlockCues | None = None) -> list[str]
         if words[i] >= cues.duplicate_caption_min_words and (b.startswith(a[:-1]) or a.startswith(b[:-1])):
             dup_caption[i] = dup_caption[i + 1] = True
 
-    comment_from = next((i for i, s in enumerate(probes) if _any(cues.comment_section_start, s)), len(lines))
+    comment_from = next(
+        (i for i, (p, low) in enumerate(zip(probes, low_probes)) if _any(cues.comment_section_start, p, low)),
+        len(lines),
+    )
 
     def body_like(i: int) -> bool:
         return i < len(lines) and (words[i] > cues.short_line_max_words or not _is_unpunctuated(stripped[i]))
@@ -217,18 +222,19 @@ def classify_lines(lines: list[str], cues: BlockCues | None = None) -> list[str]
     seen_body = False
     for i, s in enumerate(stripped):
         short = words[i] <= cues.short_line_max_words
-        p = probes[i]
+        p, low = probes[i], low_probes[i]
         if words[i] > cues.long_line_words and i < comment_from:
             # A long paragraph is body unless its ending marks a photo caption: checking only that keeps
             # segmentation cheap on the lines that dominate news pages.
-            kind = "caption" if dup_caption[i] or _any(cues.caption, s[-PROBE_CHARS:]) else "body"
+            tail = s[-PROBE_CHARS:]
+            kind = "caption" if dup_caption[i] or _any(cues.caption, tail, tail.lower()) else "body"
         elif i >= comment_from:
-            kind = "boilerplate" if (_any(cues.boilerplate, p) or i == comment_from) else "comment"
-        elif _any(cues.boilerplate, p):
+            kind = "boilerplate" if (_any(cues.boilerplate, p, low) or i == comment_from) else "comment"
+        elif _any(cues.boilerplate, p, low):
             kind = "boilerplate"
-        elif dup_caption[i] or _any(cues.caption, p):
+        elif dup_caption[i] or _any(cues.caption, p, low):
             kind = "caption"
-        elif _any(cues.attribution, p) or (
+        elif _any(cues.attribution, p, low) or (
             words[i] <= cues.attribution_max_words and cues.agency.search(s) and (_is_unpunctuated(s) or s.endswith("."))
             and not re.search(r"\b(said|says|told|reported|according)\b", s, re.IGNORECASE)
         ):
