@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 
 import pytest
 import yaml
@@ -199,3 +200,12 @@ def test_prefilter_finds_the_cue_literals():
     # Case-insensitive letters give no literal; a case-sensitive group inside does.
     assert prefilter(re.compile(r"^by\s+\w+", re.IGNORECASE)) == Prefilter(None, ())
     assert prefilter(re.compile(r"^(?-i:By\s+[A-Z]\w+)", re.IGNORECASE)).prefixes == ("By",)
+
+
+def test_lower_keeps_words():
+    # classify_lines counts words on the lower-cased line: lower() must map whitespace to itself and never produce
+    # whitespace from anything else (checked over every code point of this Python's Unicode database).
+    for cp in range(sys.maxunicode + 1):
+        c = chr(cp)
+        low = c.lower()
+        assert low == c if c.isspace() else not any(x.isspace() for x in low), hex(cp)

@@ -188,18 +188,17 @@ def _is_unpunctuated(s: str) -> bool:
     return not s.rstrip().endswith(TERMINAL)
 
 
-def _norm(s: str) -> str:
-    return " ".join(s.lower().split())
-
-
 def classify_lines(lines: list[str], cues: BlockCues | None = None) -> list[str]:
     """Assign a block kind to each (non-blank) line of one article, in order -> list of kinds."""
     cues = cues or load_cues()
     stripped = [ln.strip() for ln in lines]
     probes = [_probe(s) for s in stripped]
     low_probes = [p.lower() for p in probes]
-    words = [len(s.split()) for s in stripped]
-    normed = [_norm(s) for s in stripped]
+    # One split serves both the word counts and the normalised text: lower() maps whitespace to itself and nothing
+    # else to whitespace, so the lower-cased line has the same words (tests/test_blocks.py checks every character).
+    split_low = [s.lower().split() for s in stripped]
+    words = [len(parts) for parts in split_low]
+    normed = [" ".join(parts) for parts in split_low]
     counts = Counter(normed)
 
     # A caption shown twice (image alt text, then the caption with its credit): one line starts with the other.
