@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from workbench.blocks import KINDS, CueGroup, classify_lines, iter_lines, segment
 from workbench.config import BLOCKS_YAML
 from workbench.evaluate import evaluate_dir
-from workbench.prefilter import Prefilter, prefilter
+from workbench.prefilter import Prefilter, anchored_at_start, prefilter
 
 # Each page: (line text, hand kind) for its non-blank lines; blank lines separate paragraphs as on the web.
 PAGE_WIRE_WITH_COMMENTS = [
@@ -200,6 +200,12 @@ def test_prefilter_finds_the_cue_literals():
     # Case-insensitive letters give no literal; a case-sensitive group inside does.
     assert prefilter(re.compile(r"^by\s+\w+", re.IGNORECASE)) == Prefilter(None, ())
     assert prefilter(re.compile(r"^(?-i:By\s+[A-Z]\w+)", re.IGNORECASE)).prefixes == ("By",)
+
+
+def test_anchored_at_start():
+    assert anchored_at_start(re.compile(r"^\d+ votes$")) and anchored_at_start(re.compile(r"\Avote"))
+    assert not anchored_at_start(re.compile(r"(?m)^vote")) and not anchored_at_start(re.compile(r"a^"))
+    assert not anchored_at_start(re.compile(r"(^a|b)"))
 
 
 def test_lower_keeps_words():

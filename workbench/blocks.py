@@ -18,7 +18,7 @@ import pandas as pd
 import yaml
 
 from .config import BLOCKS_YAML
-from .prefilter import prefilter
+from .prefilter import anchored_at_start, prefilter
 
 KINDS = ("headline", "body", "subheading", "caption", "attribution", "boilerplate", "comment")
 # Kinds whose words count as the article's own reporting (designations, figures are taken from these).
@@ -78,7 +78,12 @@ class CueGroup:
     instead of being tried one by one."""
 
     def __init__(self, regexes: list[re.Pattern]) -> None:
-        cues = [Cue(r, *prefilter(r)) for r in regexes]
+        cues = []
+        for r in regexes:
+            prefixes, needles = prefilter(r)
+            if prefixes is None and anchored_at_start(r):
+                needles = ()  # re tries such a regex at position 0 only: cheaper than scanning the line for needles
+            cues.append(Cue(r, prefixes, needles))
         self.floating = tuple(c for c in cues if c.prefixes is None)
         by_first: dict[str, list[Cue]] = {}
         for c in cues:

@@ -210,9 +210,7 @@ def prefilter(pattern: re.Pattern[str]) -> Prefilter:
     flags = tree.state.flags
     items = list(tree)
     prefixes = None
-    if items and items[0][0] is C.AT and items[0][1] in _START_ANCHORS and not (
-        items[0][1] is C.AT_BEGINNING and flags & re.MULTILINE
-    ):
+    if _anchored(items, flags):
         starts = _minimal_prefixes(_seq_prefixes(items[1:], flags))
         prefixes = None if "" in starts else tuple(sorted(starts))
     clauses = set(_seq_clauses(items, flags))
@@ -231,3 +229,15 @@ def _implied(clause: frozenset[str], prefixes: tuple[str, ...], kept: list[froze
     if prefixes and all(any(n in p for n in clause) for p in prefixes):
         return True
     return any(all(any(n in k for n in clause) for k in other) for other in kept)
+
+
+def anchored_at_start(pattern: re.Pattern[str]) -> bool:
+    """True if `pattern` can match only at the start of the text ("^" without MULTILINE, or "\\A")."""
+    tree = P.parse(pattern.pattern, pattern.flags)
+    return _anchored(list(tree), tree.state.flags)
+
+
+def _anchored(items, flags: int) -> bool:
+    return bool(items) and items[0][0] is C.AT and items[0][1] in _START_ANCHORS and not (
+        items[0][1] is C.AT_BEGINNING and flags & re.MULTILINE
+    )
