@@ -215,3 +215,24 @@ def test_lower_keeps_words():
         c = chr(cp)
         low = c.lower()
         assert low == c if c.isspace() else not any(x.isspace() for x in low), hex(cp)
+
+
+def _iter_lines_by_find(text):
+    """The former find-based iter_lines, kept as a reference."""
+    pos, n, line_no = 0, len(text), 0
+    while pos <= n:
+        line_no += 1
+        nl = text.find("\n", pos)
+        end = n if nl < 0 else nl
+        line_end = end - 1 if end > pos and text[end - 1] == "\r" else end
+        if text[pos:line_end].strip():
+            yield (line_no, pos, line_end)
+        if nl < 0:
+            break
+        pos = nl + 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from("ab \t\r\n\u2028\x0c\u00a0"), max_size=30) | st.text(max_size=30))
+def test_iter_lines_matches_find_reference(text):
+    assert [tuple(ln) for ln in iter_lines(text)] == list(_iter_lines_by_find(text))
