@@ -82,7 +82,9 @@ class CueGroup:
         for r in regexes:
             prefixes, needles = prefilter(r)
             if prefixes is None and anchored_at_start(r):
-                needles = ()  # re tries such a regex at position 0 only: cheaper than scanning the line for needles
+                # re tries such a regex at position 0 only, which is cheaper than scanning the line for words;
+                # a one-character needle still pays (memchr), e.g. the "/" of a "Name / Outlet 2019" credit.
+                needles = tuple(c for c in needles if all(len(n) == 1 for n in c))
             cues.append(Cue(r, prefixes, needles))
         self.floating = tuple(c for c in cues if c.prefixes is None)
         by_first: dict[str, list[Cue]] = {}
