@@ -194,10 +194,12 @@ def classify_lines(lines: list[str], cues: BlockCues | None = None) -> list[str]
     cues = cues or load_cues()
     stripped = [ln.strip() for ln in lines]
     probes = [_probe(s) for s in stripped]
-    low_probes = [p.lower() for p in probes]
+    lowered = [s.lower() for s in stripped]
+    # Most lines are their own probe, and then their lower-cased form is already at hand.
+    low_probes = [low if p is s else p.lower() for s, p, low in zip(stripped, probes, lowered)]
     # One split serves both the word counts and the normalised text: lower() maps whitespace to itself and nothing
     # else to whitespace, so the lower-cased line has the same words (tests/test_blocks.py checks every character).
-    split_low = [s.lower().split() for s in stripped]
+    split_low = [low.split() for low in lowered]
     words = [len(parts) for parts in split_low]
     normed = [" ".join(parts) for parts in split_low]
     counts = Counter(normed)
