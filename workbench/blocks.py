@@ -91,14 +91,20 @@ class CueGroup:
         for c in cues:
             for ch in sorted({p[0] for p in c.prefixes or ()}):
                 by_first.setdefault(ch, []).append(c)
-        self.by_first = {ch: tuple(cs) for ch, cs in by_first.items()}
+        # Per first character: all prefixes of its cues (one startswith rejects most lines), then the cues.
+        self.by_first = {
+            ch: (tuple(sorted({p for c in cs for p in c.prefixes if p[0] == ch})), tuple(cs))
+            for ch, cs in by_first.items()
+        }
         self.nonempty = bool(cues)  # most categories have no case-sensitive cue: callers skip the call
 
     def search(self, x: str) -> bool:
         """True if any cue's regex matches `x` (a search, as `re.Pattern.search`)."""
-        for regex, prefixes, needles in self.by_first.get(x[:1], ()):
-            if x.startswith(prefixes) and _has_needles(needles, x) and regex.search(x):
-                return True
+        anchored = self.by_first.get(x[:1])
+        if anchored is not None and x.startswith(anchored[0]):
+            for regex, prefixes, needles in anchored[1]:
+                if x.startswith(prefixes) and _has_needles(needles, x) and regex.search(x):
+                    return True
         for regex, _, needles in self.floating:
             # The needle test inlined (it runs ~10 times per line): every clause must have a needle in x.
             for clause in needles:
