@@ -236,3 +236,13 @@ def _iter_lines_by_find(text):
 @given(text=st.text(alphabet=st.sampled_from("ab \t\r\n\u2028\x0c\u00a0"), max_size=30) | st.text(max_size=30))
 def test_iter_lines_matches_find_reference(text):
     assert [tuple(ln) for ln in iter_lines(text)] == list(_iter_lines_by_find(text))
+
+
+@pytest.mark.parametrize("trivial", [".", "7", "a", "\u2014", "An"])
+def test_trivial_line_after_a_paragraph_is_not_a_duplicate_caption(trivial):
+    # "One line starts with the other" holds vacuously for a one-character line (its text minus the last
+    # character is empty): a caption shown twice must repeat at least duplicate_caption_min_words words.
+    para = ("An official said on Monday that the talks would resume next week in Geneva after a pause of several "
+            "months, according to a statement.")
+    kinds = classify_lines(["Talks to resume", para, trivial, "Diplomats expect the next round to focus on aid."])
+    assert kinds[1] == "body" and kinds[2] != "caption"

@@ -211,10 +211,14 @@ def classify_lines(lines: list[str], cues: BlockCues | None = None) -> list[str]
     counts = Counter(normed)
 
     # A caption shown twice (image alt text, then the caption with its credit): one line starts with the other.
+    # Both lines must be long enough that the repeated text is real: "starts with" holds vacuously for a line of
+    # one character (its text minus the last character is empty), e.g. a stray "." after a paragraph.
     dup_caption = [False] * len(lines)
     for i in range(len(lines) - 1):
         a, b = normed[i], normed[i + 1]
-        if words[i] >= cues.duplicate_caption_min_words and (b.startswith(a[:-1]) or a.startswith(b[:-1])):
+        if min(words[i], words[i + 1]) >= cues.duplicate_caption_min_words and (
+            b.startswith(a[:-1]) or a.startswith(b[:-1])
+        ):
             dup_caption[i] = dup_caption[i + 1] = True
 
     comment_from = next(
