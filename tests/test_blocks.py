@@ -3,11 +3,18 @@ pages never seen while writing them (made-up pages below, labelled by hand from 
 from __future__ import annotations
 
 import json
+import re
+import sys
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from workbench.blocks import KINDS, classify_lines, iter_lines, segment
+from workbench.blocks import KINDS, CueGroup, classify_lines, iter_lines, segment
+from workbench.config import BLOCKS_YAML
 from workbench.evaluate import evaluate_dir
+from workbench.prefilter import Prefilter, anchored_at_start, prefilter
 
 # Each page: (line text, hand kind) for its non-blank lines; blank lines separate paragraphs as on the web.
 PAGE_WIRE_WITH_COMMENTS = [
@@ -126,3 +133,116 @@ def test_duplicated_caption_is_caption_twice():
     kinds = classify_lines(["Air strikes hit town", "The strikes hit the town overnight, witnesses said.", cap,
                             cap + ". (Photo: Agency)", "Rescue workers searched the rubble, officials said."])
     assert kinds[2:4] == ["caption", "caption"]
+
+
+# --- The literal prefilter in front of each cue regex must never reject a text the regex matches. ---------------
+
+def _cue_regexes() -> list[re.Pattern]:
+    with open(BLOCKS_YAML, encoding="utf-8") as fh:
+        cfg = yaml.safe_load(fh)
+    cats = ("comment_section_start", "comment_meta", "boilerplate", "attribution", "caption")
+    return [re.compile(p, re.IGNORECASE) if "(?-i:" in p else re.compile(p) for c in cats for p in cfg.get(c) or []]
+
+
+_CUES = _cue_regexes()
+_GROUPS = [(CueGroup(rs), rs) for rs in ([r for r in _CUES if not r.flags & re.IGNORECASE],
+                                         [r for r in _CUES if r.flags & re.IGNORECASE])]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(st.sampled_from(_CUES).flatmap(st.from_regex), st.text(max_size=40)))
+def test_cue_group_search_equals_trying_every_cue(text):
+    for group, regexes in _GROUPS:
+        for x in (text, text.lower()):
+            assert group.search(x) == any(r.search(x) for r in regexes)
+
+
+# Constructs the analysis must see through or give up on soundly: inline and scoped flags, optional and repeated
+# groups, empty alternatives, classes, back-references, lookarounds, MULTILINE anchors, case folds like "ſ"/"K".
+TRICKY_REGEXES = [
+    r"abc", r"(?i)abc", r"a(?i:bc)d", r"(?i)a(?-i:BC)d", r"^(ab|cd)+e", r"^(a|)b", r"^(?:ab)?c", r"x*y", r"a{0}b",
+    r"^a{2,3}b", r"(?m)^foo", r"\Afoo", r"^[abc]x", r"^[^a]b", r"[a-z]q", r"(ab)\1", r"(?=abc)a", r"a(?!b)c",
+    r"^(?:s|k)tar", r"(?i)^star", r"(?:foo|bar|baz|qux|quux)(?:1|2|3|4|5)(?:x|y)", r"^(?>ab|a)c", r"^a++b",
+    r"^(x)?(?(1)a|b)c", r"^$", r"^\s*$", r"^(?:)x", r"(?s)a.b", r"^(one|two|three)?(four|five)\b",
+]
+_TRICKY_TEXT = st.text(alphabet="abcdefoqrstuxyz12345 \nKKſABCS", max_size=12)
+
+
+@pytest.mark.parametrize("regex", _CUES, ids=lambda r: r.pattern[:40])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(data=st.data())
+def test_prefilter_admits_every_match_of_a_cue(regex, data):
+    text = data.draw(st.from_regex(regex))  # a string that contains a match, with arbitrary text around it
+    assert regex.search(text)
+    assert prefilter(regex).admits(text)
+
+
+@pytest.mark.parametrize("pattern", TRICKY_REGEXES)
+@settings(max_examples=150, deadline=None)
+@given(text=_TRICKY_TEXT)
+def test_prefilter_never_rejects_a_match(pattern, text):
+    regex = re.compile(pattern)
+    assert prefilter(regex).admits(text) or not regex.search(text)
+
+
+@pytest.mark.parametrize("pattern", [p for p in TRICKY_REGEXES if "(?(" not in p and "\\1" not in p])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(data=st.data())
+def test_prefilter_admits_generated_matches(pattern, data):
+    regex = re.compile(pattern)
+    text = data.draw(st.from_regex(regex))
+    assert prefilter(regex).admits(text)
+
+
+def test_prefilter_finds_the_cue_literals():
+    assert prefilter(re.compile(r"^(source|sources|credit|credits)\s*:")) == Prefilter(("credit", "source"), ((":",),))
+    assert prefilter(re.compile(r"\bnewsletter\b.{0,60}$")).needles == (("newsletter",),)
+    # Case-insensitive letters give no literal; a case-sensitive group inside does.
+    assert prefilter(re.compile(r"^by\s+\w+", re.IGNORECASE)) == Prefilter(None, ())
+    assert prefilter(re.compile(r"^(?-i:By\s+[A-Z]\w+)", re.IGNORECASE)).prefixes == ("By",)
+
+
+def test_anchored_at_start():
+    assert anchored_at_start(re.compile(r"^\d+ votes$")) and anchored_at_start(re.compile(r"\Avote"))
+    assert not anchored_at_start(re.compile(r"(?m)^vote")) and not anchored_at_start(re.compile(r"a^"))
+    assert not anchored_at_start(re.compile(r"(^a|b)"))
+
+
+def test_lower_keeps_words():
+    # classify_lines counts words on the lower-cased line: lower() must map whitespace to itself and never produce
+    # whitespace from anything else (checked over every code point of this Python's Unicode database).
+    for cp in range(sys.maxunicode + 1):
+        c = chr(cp)
+        low = c.lower()
+        assert low == c if c.isspace() else not any(x.isspace() for x in low), hex(cp)
+
+
+def _iter_lines_by_find(text):
+    """The former find-based iter_lines, kept as a reference."""
+    pos, n, line_no = 0, len(text), 0
+    while pos <= n:
+        line_no += 1
+        nl = text.find("\n", pos)
+        end = n if nl < 0 else nl
+        line_end = end - 1 if end > pos and text[end - 1] == "\r" else end
+        if text[pos:line_end].strip():
+            yield (line_no, pos, line_end)
+        if nl < 0:
+            break
+        pos = nl + 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from("ab \t\r\n\u2028\x0c\u00a0"), max_size=30) | st.text(max_size=30))
+def test_iter_lines_matches_find_reference(text):
+    assert [tuple(ln) for ln in iter_lines(text)] == list(_iter_lines_by_find(text))
+
+
+@pytest.mark.parametrize("trivial", [".", "7", "a", "\u2014", "An"])
+def test_trivial_line_after_a_paragraph_is_not_a_duplicate_caption(trivial):
+    # "One line starts with the other" holds vacuously for a one-character line (its text minus the last
+    # character is empty): a caption shown twice must repeat at least duplicate_caption_min_words words.
+    para = ("An official said on Monday that the talks would resume next week in Geneva after a pause of several "
+            "months, according to a statement.")
+    kinds = classify_lines(["Talks to resume", para, trivial, "Diplomats expect the next round to focus on aid."])
+    assert kinds[1] == "body" and kinds[2] != "caption"

@@ -18,6 +18,7 @@ import pandas as pd
 import yaml
 
 from .config import BLOCKS_YAML
+from .prefilter import anchored_at_start, prefilter
 
 KINDS = ("headline", "body", "subheading", "caption", "attribution", "boilerplate", "comment")
 # Kinds whose words count as the article's own reporting (designations, figures are taken from these).
@@ -63,11 +64,70 @@ class BlockCues:
     version: str
 
 
+class Cue(NamedTuple):
+    """One compiled cue and the literal text any match must have (`prefilter.Prefilter`)."""
+
+    regex: re.Pattern
+    prefixes: tuple[str, ...] | None
+    needles: tuple[tuple[str, ...], ...]
+
+
+class CueGroup:
+    """Cues searched on one form of the line. Nearly all lines match no cue, so each cue's regex runs only when
+    its literal prefilter passes, and cues anchored at the line start are looked up by the line's first character
+    instead of being tried one by one."""
+
+    def __init__(self, regexes: list[re.Pattern]) -> None:
+        cues = []
+        for r in regexes:
+            prefixes, needles = prefilter(r)
+            if prefixes is None and anchored_at_start(r):
+                # re tries such a regex at position 0 only, which is cheaper than scanning the line for words;
+                # a one-character needle still pays (memchr), e.g. the "/" of a "Name / Outlet 2019" credit.
+                needles = tuple(c for c in needles if all(len(n) == 1 for n in c))
+            cues.append(Cue(r, prefixes, needles))
+        self.floating = tuple(c for c in cues if c.prefixes is None)
+        by_first: dict[str, list[Cue]] = {}
+        for c in cues:
+            for ch in sorted({p[0] for p in c.prefixes or ()}):
+                by_first.setdefault(ch, []).append(c)
+        # Per first character: all prefixes of its cues (one startswith rejects most lines), then the cues.
+        self.by_first = {
+            ch: (tuple(sorted({p for c in cs for p in c.prefixes if p[0] == ch})), tuple(cs))
+            for ch, cs in by_first.items()
+        }
+        self.nonempty = bool(cues)  # most categories have no case-sensitive cue: callers skip the call
+
+    def search(self, x: str) -> bool:
+        """True if any cue's regex matches `x` (a search, as `re.Pattern.search`)."""
+        anchored = self.by_first.get(x[:1])
+        if anchored is not None and x.startswith(anchored[0]):
+            for regex, prefixes, needles in anchored[1]:
+                if x.startswith(prefixes) and _has_needles(needles, x) and regex.search(x):
+                    return True
+        for regex, _, needles in self.floating:
+            # The needle test inlined (it runs ~10 times per line): every clause must have a needle in x.
+            for clause in needles:
+                for needle in clause:
+                    if needle in x:
+                        break
+                else:
+                    break  # this clause has none: the cue cannot match
+            else:
+                if regex.search(x):
+                    return True
+        return False
+
+
+def _has_needles(needles: tuple[tuple[str, ...], ...], x: str) -> bool:
+    return all(any(n in x for n in clause) for clause in needles)
+
+
 class CueSet(NamedTuple):
     """A category's compiled cues: most run on the lower-cased line, the few with a case-sensitive part on the line."""
 
-    folded: tuple[re.Pattern, ...]
-    cased: tuple[re.Pattern, ...]
+    folded: CueGroup
+    cased: CueGroup
 
 
 def _compile(patterns: list[str]) -> CueSet:
@@ -76,8 +136,8 @@ def _compile(patterns: list[str]) -> CueSet:
     # a long alternation measured 2-3x slower than its parts.
     patterns = patterns or []
     return CueSet(
-        folded=tuple(re.compile(p) for p in patterns if "(?-i:" not in p),
-        cased=tuple(re.compile(p, re.IGNORECASE) for p in patterns if "(?-i:" in p),
+        folded=CueGroup([re.compile(p) for p in patterns if "(?-i:" not in p]),
+        cased=CueGroup([re.compile(p, re.IGNORECASE) for p in patterns if "(?-i:" in p]),
     )
 
 
@@ -108,19 +168,13 @@ def load_cues(path: str | Path = BLOCKS_YAML) -> BlockCues:
 
 def iter_lines(text: str) -> Iterator[Line]:
     """Yield the non-blank lines of `text` with offsets; a trailing CR (CRLF files) is not part of the line."""
-    pos = 0
-    n = len(text)
-    line_no = 0
-    while pos <= n:
-        line_no += 1
-        nl = text.find("\n", pos)
-        end = n if nl < 0 else nl
-        line_end = end - 1 if end > pos and text[end - 1] == "\r" else end
-        if text[pos:line_end].strip():
-            yield Line(line_no, pos, line_end)
-        if nl < 0:
-            break
-        pos = nl + 1
+    # One C-level split is cheaper than a find per line; "\r" is whitespace, so it does not change blankness.
+    start = 0
+    for line_no, raw in enumerate(text.split("\n"), 1):
+        end = start + len(raw)
+        if raw.strip():
+            yield Line(line_no, start, end - 1 if raw[-1] == "\r" else end)
+        start = end + 1
 
 
 PROBE_CHARS = 160
@@ -132,20 +186,13 @@ def _probe(s: str) -> str:
     return s if len(s) <= 2 * PROBE_CHARS else s[:PROBE_CHARS] + " \u2026 " + s[-PROBE_CHARS:]
 
 
-def _any(cues: CueSet, s: str) -> bool:
-    if cues.folded:
-        low = s.lower()
-        if any(p.search(low) for p in cues.folded):
-            return True
-    return any(p.search(s) for p in cues.cased)
+def _any(cues: CueSet, s: str, low: str) -> bool:
+    """True if a cue matches the line `s`; `low` is `s.lower()`, computed once per line by the caller."""
+    return cues.folded.search(low) or (cues.cased.nonempty and cues.cased.search(s))
 
 
 def _is_unpunctuated(s: str) -> bool:
     return not s.rstrip().endswith(TERMINAL)
-
-
-def _norm(s: str) -> str:
-    return " ".join(s.lower().split())
 
 
 def classify_lines(lines: list[str], cues: BlockCues | None = None) -> list[str]:
@@ -153,18 +200,31 @@ def classify_lines(lines: list[str], cues: BlockCues | None = None) -> list[str]
     cues = cues or load_cues()
     stripped = [ln.strip() for ln in lines]
     probes = [_probe(s) for s in stripped]
-    words = [len(s.split()) for s in stripped]
-    normed = [_norm(s) for s in stripped]
+    lowered = [s.lower() for s in stripped]
+    # Most lines are their own probe, and then their lower-cased form is already at hand.
+    low_probes = [low if p is s else p.lower() for s, p, low in zip(stripped, probes, lowered)]
+    # One split serves both the word counts and the normalised text: lower() maps whitespace to itself and nothing
+    # else to whitespace, so the lower-cased line has the same words (tests/test_blocks.py checks every character).
+    split_low = [low.split() for low in lowered]
+    words = [len(parts) for parts in split_low]
+    normed = [" ".join(parts) for parts in split_low]
     counts = Counter(normed)
 
     # A caption shown twice (image alt text, then the caption with its credit): one line starts with the other.
+    # Both lines must be long enough that the repeated text is real: "starts with" holds vacuously for a line of
+    # one character (its text minus the last character is empty), e.g. a stray "." after a paragraph.
     dup_caption = [False] * len(lines)
     for i in range(len(lines) - 1):
         a, b = normed[i], normed[i + 1]
-        if words[i] >= cues.duplicate_caption_min_words and (b.startswith(a[:-1]) or a.startswith(b[:-1])):
+        if min(words[i], words[i + 1]) >= cues.duplicate_caption_min_words and (
+            b.startswith(a[:-1]) or a.startswith(b[:-1])
+        ):
             dup_caption[i] = dup_caption[i + 1] = True
 
-    comment_from = next((i for i, s in enumerate(probes) if _any(cues.comment_section_start, s)), len(lines))
+    comment_from = next(
+        (i for i, (p, low) in enumerate(zip(probes, low_probes)) if _any(cues.comment_section_start, p, low)),
+        len(lines),
+    )
 
     def body_like(i: int) -> bool:
         return i < len(lines) and (words[i] > cues.short_line_max_words or not _is_unpunctuated(stripped[i]))
@@ -174,18 +234,19 @@ def classify_lines(lines: list[str], cues: BlockCues | None = None) -> list[str]
     seen_body = False
     for i, s in enumerate(stripped):
         short = words[i] <= cues.short_line_max_words
-        p = probes[i]
+        p, low = probes[i], low_probes[i]
         if words[i] > cues.long_line_words and i < comment_from:
             # A long paragraph is body unless its ending marks a photo caption: checking only that keeps
             # segmentation cheap on the lines that dominate news pages.
-            kind = "caption" if dup_caption[i] or _any(cues.caption, s[-PROBE_CHARS:]) else "body"
+            tail = s[-PROBE_CHARS:]
+            kind = "caption" if dup_caption[i] or _any(cues.caption, tail, tail.lower()) else "body"
         elif i >= comment_from:
-            kind = "boilerplate" if (_any(cues.boilerplate, p) or i == comment_from) else "comment"
-        elif _any(cues.boilerplate, p):
+            kind = "boilerplate" if (_any(cues.boilerplate, p, low) or i == comment_from) else "comment"
+        elif _any(cues.boilerplate, p, low):
             kind = "boilerplate"
-        elif dup_caption[i] or _any(cues.caption, p):
+        elif dup_caption[i] or _any(cues.caption, p, low):
             kind = "caption"
-        elif _any(cues.attribution, p) or (
+        elif _any(cues.attribution, p, low) or (
             words[i] <= cues.attribution_max_words and cues.agency.search(s) and (_is_unpunctuated(s) or s.endswith("."))
             and not re.search(r"\b(said|says|told|reported|according)\b", s, re.IGNORECASE)
         ):
