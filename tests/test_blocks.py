@@ -128,6 +128,39 @@ def test_comment_section_start_turns_later_lines_into_comments():
     assert kinds[2:] == ["boilerplate", "comment", "comment"]
 
 
+ARTICLE = ["Army retakes town", "The army retook the town on Monday after days of fighting, officials said.",
+           "Residents began returning to their homes on Tuesday, a witness said."]
+
+
+@pytest.mark.parametrize("heading", ["Comments", "Comments (3)", "Join the conversation", "Discussion"])
+def test_bare_comment_headings_start_the_section(heading):
+    kinds = classify_lines(ARTICLE + [heading, "Ahmad_77", "God protect our brave soldiers! They deserve it."])
+    assert kinds[3:] == ["boilerplate", "comment", "comment"]
+
+
+@pytest.mark.parametrize("stamp", ["2 hours ago", "a day ago", "14-12-20 00:30", "30/08/2019 at 9:15 pm"])
+def test_comment_timestamp_without_heading_starts_the_section_at_the_name(stamp):
+    kinds = classify_lines(ARTICLE + ["Ahmad_77", stamp, "God protect our brave soldiers! They deserve it.",
+                                      "Reply · Like"])
+    assert kinds[:3] == ["headline", "body", "body"]
+    assert kinds[3:] == ["comment", "comment", "comment", "boilerplate"]
+
+
+def test_name_and_stamp_on_one_line_start_the_section():
+    kinds = classify_lines(ARTICLE + ["Ahmad_77 · 2 hours ago", "God protect our brave soldiers!"])
+    assert kinds[3:] == ["comment", "comment"]
+
+
+def test_comment_link_before_the_article_does_not_swallow_it():
+    kinds = classify_lines(["Comments"] + ARTICLE)
+    assert kinds[2:] == ["body", "body"]
+
+
+def test_a_publication_date_after_the_body_is_not_a_comment_stamp():
+    kinds = classify_lines(ARTICLE + ["30/08/2019", "Another paragraph of reporting follows here, it said."])
+    assert "comment" not in kinds
+
+
 def test_duplicated_caption_is_caption_twice():
     cap = "Residents inspect a destroyed building in the northern town after an overnight air strike"
     kinds = classify_lines(["Air strikes hit town", "The strikes hit the town overnight, witnesses said.", cap,

@@ -195,6 +195,25 @@ def _is_unpunctuated(s: str) -> bool:
     return not s.rstrip().endswith(TERMINAL)
 
 
+def comment_section(stripped: list[str], probes: list[str], low_probes: list[str], words: list[int],
+                    cues: BlockCues) -> tuple[int, bool]:
+    """Where the reader-comment section starts -> (line index or len(lines), whether that line is its heading).
+
+    Only after the first paragraph: a "Comments" link in a page's navigation must not swallow the article. A
+    heading ("1 Comment", "View all comments") starts it; without one, the first comment timestamp does, together
+    with the commenter's name on the line before it.
+    """
+    first_par = next((i for i, w in enumerate(words)
+                      if w > cues.short_line_max_words or not _is_unpunctuated(stripped[i])), len(words))
+    for i in range(first_par + 1, len(stripped)):
+        if _any(cues.comment_section_start, probes[i], low_probes[i]):
+            return i, True
+        if _any(cues.comment_meta, probes[i], low_probes[i]) and i + 1 < len(stripped):
+            name = i - 1 > first_par and words[i - 1] <= 4 and _is_unpunctuated(stripped[i - 1])
+            return (i - 1 if name else i), False
+    return len(stripped), False
+
+
 def classify_lines(lines: list[str], cues: BlockCues | None = None) -> list[str]:
     """Assign a block kind to each (non-blank) line of one article, in order -> list of kinds."""
     cues = cues or load_cues()
@@ -221,10 +240,7 @@ def classify_lines(lines: list[str], cues: BlockCues | None = None) -> list[str]
         ):
             dup_caption[i] = dup_caption[i + 1] = True
 
-    comment_from = next(
-        (i for i, (p, low) in enumerate(zip(probes, low_probes)) if _any(cues.comment_section_start, p, low)),
-        len(lines),
-    )
+    comment_from, comment_heading = comment_section(stripped, probes, low_probes, words, cues)
 
     def body_like(i: int) -> bool:
         return i < len(lines) and (words[i] > cues.short_line_max_words or not _is_unpunctuated(stripped[i]))
@@ -241,7 +257,8 @@ def classify_lines(lines: list[str], cues: BlockCues | None = None) -> list[str]
             tail = s[-PROBE_CHARS:]
             kind = "caption" if dup_caption[i] or _any(cues.caption, tail, tail.lower()) else "body"
         elif i >= comment_from:
-            kind = "boilerplate" if (_any(cues.boilerplate, p, low) or i == comment_from) else "comment"
+            heading = comment_heading and i == comment_from
+            kind = "boilerplate" if (heading or _any(cues.boilerplate, p, low)) else "comment"
         elif _any(cues.boilerplate, p, low):
             kind = "boilerplate"
         elif dup_caption[i] or _any(cues.caption, p, low):
