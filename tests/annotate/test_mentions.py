@@ -129,6 +129,16 @@ def test_fighters_from_a_named_group(nlp):
     assert found(nlp, "Dozens of fighters from Hezbollah crossed the border.") == [("fighters", "fighters", "IRAN_AXIS")]
 
 
+@pytest.mark.parametrize("text,term,actor", [
+    ("Militants in Syria's Idlib fired on army positions.", "militants", "ARMED_OPPOSITION"),
+    ("Fighters in regime-held areas were arrested.", "fighters", "ARMED_OPPOSITION"),
+    ("Fighters in Hayat Tahrir al-Sham refused to withdraw.", "fighters", "JIHADISTS"),
+    ("Turkish troops in Syria were reinforced.", "troops", "TURKEY"),
+])
+def test_a_place_after_in_says_where_not_whose(nlp, text, term, actor):
+    assert (term.rstrip("s"), term, actor) in [(s.lower().rstrip("s"), t, a) for s, t, a in found(nlp, text)]
+
+
 def test_possessive_pronoun_refers_to_the_state_named_before(nlp):
     assert found(nlp, "Turkey plans to pull some of its troops out of the province.") == [("troops", "troops", "TURKEY")]
 

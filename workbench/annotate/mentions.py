@@ -140,6 +140,7 @@ class _Cues:
         self.modifiers = hs(modifier_words)
         self.modifier_text = frozenset(w.lower() for w in modifier_words)
         self.post = hs(cues.get("post") or [])
+        self.post_locative = hs(cues.get("post_locative") or [])
         self.pronouns = hs(cues.get("pronouns") or [])
         self.filler = hs(cues.get("np_filler") or [])
         self.deployable = frozenset(cues.get("deployable") or [])
@@ -374,12 +375,16 @@ class _Resolver:
         if i >= sent[1] or self.lower[i] not in c.post:
             return None
         via_backer = self.lower[i] in c.backed
+        locative = self.lower[i] in c.post_locative
         i += 1
         stop = min(sent[1], i + 6)
         while i < stop:
             if self.punct(i) and self.lower[i] not in c.hyphens and self.lower[i] not in c.possessive:
                 return None
             unit = self._unit(i, nationality=spec.nationality)
+            if unit is not None and locative and not self._named_group(unit[0]):
+                i = unit[1]
+                continue
             if unit is not None:
                 actor = self._effective(*unit)
                 if via_backer:
@@ -388,13 +393,18 @@ class _Resolver:
                     return actor
                 i = unit[1]
                 continue
-            term = self.term_at.get(i)
+            term = None if locative else self.term_at.get(i)  # "fighters in regime-held areas": a place
             if term is not None:  # "militias loyal to the regime": the later term's own default actor
                 actor = self.book.terms[term.label_].default
                 actor = c.backed_map.get(actor, UNKNOWN) if via_backer else actor
                 return actor if self._accept(spec, actor) else None
             i += 1
         return None
+
+    def _named_group(self, i: int) -> bool:
+        """Whether token i starts an organisation's name (not a place, a people or a designation)."""
+        ent = self.ent_at.get(i)
+        return ent is not None and ent.label == "ORG"
 
     def _pronoun(self, i: int, sent: tuple[int, int], spec: TermSpec) -> str | None:
         """'its'/'their' at token i -> the nearest actor named before it (this or the previous sentence)."""
