@@ -40,6 +40,24 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+def doc_lower(doc: Doc) -> str | None:
+    """The Doc's text lower-cased, cached for every component; None when lower-casing changes its length.
+
+    Why: components scan the lower-cased text with exact-case patterns (re.I over long alternations is several
+    times slower), and lower-casing once per Doc instead of once per component saves a pass over the text. The
+    offsets of the lower-cased text equal those of `doc.text` only when the lengths agree (a few characters such
+    as "İ" lower-case to two), so callers fall back to case-insensitive matching on None.
+    """
+    low = doc.user_data.get("wb_lower", False)
+    if low is False:
+        text = doc_text(doc)
+        low = text.lower()
+        if len(low) != len(text):
+            low = None
+        doc.user_data["wb_lower"] = low
+    return low
+
+
 def token_starts(doc: Doc) -> np.ndarray:
     """Character offset of every token (int64 array), cached: tokens never move after tokenisation."""
     idx = doc.user_data.get("wb_idx")

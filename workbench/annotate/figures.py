@@ -22,14 +22,14 @@ from typing import NamedTuple
 
 import numpy as np
 import yaml
-from spacy.attrs import IDX, LIKE_NUM, LOWER
+from spacy.attrs import LIKE_NUM, LOWER
 from spacy.language import Language
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Span
 
 from ..blocks import CONTENT_KINDS
 from ..config import DATA_DIR, NUMBERS_YAML
-from .base import block_kind_at, doc_blocks, doc_text, sentence_bounds
+from .base import block_kind_at, doc_blocks, doc_lower, doc_text, sentence_bounds, token_starts
 
 FIGURES_YAML = DATA_DIR / "figures.yaml"
 SPANS_KEY = "wb_figures"
@@ -215,13 +215,11 @@ class Events(NamedTuple):
     classes: list[str]
 
 
-def doc_events(text: str, arr: np.ndarray, cues: FigureCues, *, hits: np.ndarray | None = None) -> Events:
-    """Every event cue of a Doc, found from its tokens' lowercase hashes (first word of each cue) -> Events."""
-    if hits is None:
-        hits = token_hits(arr, cues)
+def doc_events(text: str, hits: np.ndarray, idx: np.ndarray, cues: FigureCues) -> Events:
+    """Every event cue of a Doc, found at tokens flagged as a cue's first word (`token_hits`) -> Events."""
     starts, ends, classes = [], [], []
     last_end = -1
-    for p in arr[(hits & 2) > 0, 2].astype(np.int64).tolist():
+    for p in idx[(hits & 2) > 0].tolist():
         if p < last_end:
             continue
         m = cues.event_re.match(text, p)
@@ -322,31 +320,59 @@ _BACK = 8
 
 
 def token_array(doc: Doc) -> np.ndarray:
-    """LIKE_NUM, LOWER and IDX of every token -> (n_tokens, 3) array (one C call, no per-token Python)."""
-    return doc.to_array([LIKE_NUM, LOWER, IDX])
+    """LIKE_NUM and LOWER of every token -> (n_tokens, 2) array (one C call, no per-token Python).
+
+    Token offsets come from `base.token_starts`, which earlier components have usually cached already.
+    """
+    return doc.to_array([LIKE_NUM, LOWER])
+
+
+class HashTable(NamedTuple):
+    """A collision-free direct-address table over lowercase hashes: bucket = (hash >> shift) & mask."""
+
+    shift: int
+    mask: int
+    keys: np.ndarray
+    flags: np.ndarray
 
 
 @lru_cache(maxsize=8)
-def _vocab_table(cues: FigureCues) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted hashes of number words and event first words, with bit flags (1 number word, 2 event) -> arrays."""
+def _vocab_table(cues: FigureCues) -> HashTable:
+    """Hashes of number words and event first words with bit flags (1 number word, 2 event) -> HashTable.
+
+    Why a direct-address table: looking every token's hash up by binary search (searchsorted) cost more than the
+    rest of candidate selection; string hashes are uniform, so some bit window of them puts the ~150 keys in
+    distinct buckets of a 64k table, and a lookup is one shift, one mask and one gather per token.
+    """
     flags: dict[int, int] = {}
     for w in cues.triggers:
         flags[hash_string(w)] = flags.get(hash_string(w), 0) | 1
     for w in cues.event_firsts:
         flags[hash_string(w)] = flags.get(hash_string(w), 0) | 2
-    keys = sorted(flags)
-    return np.array(keys, dtype=np.uint64), np.array([flags[k] for k in keys], dtype=np.int8)
+    for bits in range(16, 25):
+        mask = (1 << bits) - 1
+        for shift in range(0, 64 - bits + 1):
+            buckets = {(k >> shift) & mask for k in flags}
+            if len(buckets) == len(flags):
+                # Empty buckets hold key 0, which no string hashes to (0 is spaCy's hash of "").
+                keys = np.zeros(mask + 1, dtype=np.uint64)
+                table = np.zeros(mask + 1, dtype=np.int8)
+                for k, f in flags.items():
+                    keys[(k >> shift) & mask] = k
+                    table[(k >> shift) & mask] = f
+                return HashTable(shift, mask, keys, table)
+    raise ValueError("no collision-free hash table for the figure vocabulary")  # pragma: no cover
 
 
 def token_hits(arr: np.ndarray, cues: FigureCues) -> np.ndarray:
     """Per token: 1 if its lowercase form is a number word, 2 if it starts an event cue (bit flags) -> int8 array."""
-    keys, flags = _vocab_table(cues)
-    lower = np.ascontiguousarray(arr[:, 1])
-    at = np.minimum(np.searchsorted(keys, lower), len(keys) - 1)
-    return np.where(keys[at] == lower, flags[at], 0).astype(np.int8)
+    t = _vocab_table(cues)
+    lower = arr[:, 1]
+    at = ((lower >> np.uint64(t.shift)) & np.uint64(t.mask)).astype(np.intp)
+    return np.where(t.keys[at] == lower, t.flags[at], np.int8(0))
 
 
-def trigger_positions(arr: np.ndarray, cues: FigureCues, *, hits: np.ndarray | None = None) -> list[int]:
+def trigger_positions(arr: np.ndarray, hits: np.ndarray, idx: np.ndarray) -> list[int]:
     """Character offsets of tokens that may start a number: LIKE_NUM tokens and number words -> sorted list.
 
     Why arrays: a case-insensitive alternation of number words tried at every character costs a large share of
@@ -355,16 +381,14 @@ def trigger_positions(arr: np.ndarray, cues: FigureCues, *, hits: np.ndarray | N
     """
     if len(arr) == 0:
         return []
-    if hits is None:
-        hits = token_hits(arr, cues)
-    return arr[(arr[:, 0] == 1) | ((hits & 1) > 0), 2].astype(np.int64).tolist()
+    return idx[(arr[:, 0] == 1) | ((hits & 1) > 0)].tolist()
 
 
-def number_matches(arr: np.ndarray, text: str, cues: FigureCues, *, hits: np.ndarray | None = None) -> list[re.Match]:
-    """Every number phrase of a Doc (the number grammar runs only around trigger tokens) -> matches."""
+def number_matches(text: str, positions: list[int], cues: FigureCues) -> list[re.Match]:
+    """Every number phrase of a Doc (the number grammar runs only at `trigger_positions`) -> matches."""
     out: list[re.Match] = []
     covered = 0
-    for p in trigger_positions(arr, cues, hits=hits):
+    for p in positions:
         if p < covered:
             continue
         m = None
@@ -393,21 +417,22 @@ def _ends_in_magnitude(m: re.Match) -> bool:
 def find_figures(doc: Doc, cues: FigureCues | None = None) -> list[Figure]:
     """All figures of a Doc's headline, body and subheading blocks, in text order -> list of Figure."""
     cues = cues or load_cues()
+    if len(doc) == 0:
+        return []
     text = doc_text(doc)
-    lower = text.lower()
-    if len(lower) == len(text):  # scan the lower-cased text with exact patterns; slice output from `text`
+    lower = doc_lower(doc)
+    if lower is not None:  # scan the lower-cased text with exact patterns; slice output from `text`
         src, rx = lower, lowered(cues)
     else:
         src, rx = text, cues
-    if len(doc) == 0:
-        return []
     arr = token_array(doc)
+    idx = token_starts(doc)
     hits = token_hits(arr, cues)
     aid = doc._.article_id
     all_content = not doc_blocks(doc)  # a Doc without blocks (a bare sentence in a test or notebook) is all content
     events: Events | None = None  # found on first need: most articles have few numbers
     out: list[Figure] = []
-    for m in number_matches(arr, src, rx, hits=hits):
+    for m in number_matches(src, trigger_positions(arr, hits, idx), rx):
         ns, ne = m.span()
         if not (all_content or block_kind_at(doc, ns) in CONTENT_KINDS) or text[ns - 1:ns] in _CURRENCY:
             continue
@@ -423,7 +448,7 @@ def find_figures(doc: Doc, cues: FigureCues | None = None) -> list[Figure]:
         noun = (cues.noun_class.get(np.group("noun")) or cues.noun_class[_key(np.group("noun"))]) if np else None
         adjacent = None
         if events is None:
-            events = doc_events(src, arr, rx, hits=hits)
+            events = doc_events(src, hits, idx, rx)
         if np is None:
             pre = noun_before(src, ns, rx)
             adjacent = _event_adjacent(text, ns, ne, events)
@@ -454,12 +479,25 @@ def find_figures(doc: Doc, cues: FigureCues | None = None) -> list[Figure]:
 
 
 def token_spans(doc: Doc, items: list[tuple[int, int, str]]) -> list[Span]:
-    """(start char, end char, label) items -> Spans over the tokens they touch (char_span "expand" semantics)."""
+    """(start char, end char, label) items -> Spans over the tokens they touch (char_span "expand" semantics).
+
+    Why not `doc.char_span`: it builds Token objects for its checks on every call. A token owns the characters
+    from its start to the next token's start (its trailing space included), so a binary search on the cached
+    token offsets finds the same tokens; only a start falling inside a token needs that token's length.
+    """
+    if not items:
+        return []
+    idx = token_starts(doc)
+    n_chars = len(doc_text(doc))
+    first = (np.searchsorted(idx, [s for s, _, _ in items], side="right") - 1).tolist()
+    last = (np.searchsorted(idx, [e - 1 for _, e, _ in items], side="right") - 1).tolist()
     spans = []
-    for s, e, label in items:
-        span = doc.char_span(s, e, label=label, alignment_mode="expand")
-        if span is not None:
-            spans.append(span)
+    for (s, e, label), a, b in zip(items, first, last):
+        if a < 0 or b < 0 or s >= n_chars or e - 1 >= n_chars:
+            continue  # char_span finds no token for a character outside the text
+        if s != idx[a] and s == idx[a] + len(doc[a]):
+            a += 1  # the start is the token's trailing space: the span begins with the next token
+        spans.append(Span(doc, a, b + 1, label=label))
     return spans
 
 
