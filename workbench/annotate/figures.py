@@ -177,24 +177,32 @@ def word_value(phrase: str, cues: FigureCues) -> float:
 
 def number_value(m: re.Match, cues: FigureCues) -> tuple[float, bool]:
     """A match of the number regex -> (value, vague)."""
-    if m.group("vague"):
-        return cues.vague[_key(m.group("vague"))], True
-    if m.group("frac"):
-        return cues.fractions[_key(m.group("frac"))] * cues.words[m.group("fmag").lower()], False
-    if m.group("digits"):
-        v = float(m.group("digits").replace(",", ""))
-        return v * (cues.words[m.group("dmag").lower()] if m.group("dmag") else 1.0), False
-    return word_value(m.group("words"), cues), False
+    vague, frac, fmag, digits, dmag, words = m.group("vague", "frac", "fmag", "digits", "dmag", "words")
+    if vague:
+        return cues.vague[_key(vague)], True
+    if frac:
+        return cues.fractions[_key(frac)] * cues.words[fmag.lower()], False
+    if digits:
+        v = float(digits.replace(",", ""))
+        return v * (cues.words[dmag.lower()] if dmag else 1.0), False
+    return word_value(words, cues), False
 
 
-def qualifier_before(text: str, start: int, cues: FigureCues) -> tuple[int, str] | None:
-    """A qualifier ending right before `start` ("more than ", "crossed ") -> (its start, canonical) or None."""
-    head = text[max(0, start - 30):start]
-    if not head[-1:].isspace():
+def qualifier_before(text: str, start: int, cues: FigureCues, *, is_lower: bool = False) -> tuple[int, str] | None:
+    """A qualifier ending right before `start` ("more than ", "crossed ") -> (its start, canonical) or None.
+
+    `is_lower`: `text` is already lower-cased (the qualifier words are matched lower-case).
+    """
+    lo = max(0, start - 30)
+    if start <= lo or not text[start - 1].isspace():
         return None
-    head = head.rstrip().lower()
-    # `endswith` with a tuple is one C call; the regex (which also checks the word boundary) runs only on hits.
-    if not head.endswith(cues.qualifier_ends):
+    end = start - 1
+    while end > lo and text[end - 1].isspace():
+        end -= 1
+    # `endswith` with a tuple is one C call (bounded, so nothing is sliced); the regex, which also checks the
+    # word boundary, runs only on hits.
+    if not (text.endswith(cues.qualifier_ends, lo, end) if is_lower
+            else text[lo:end].lower().endswith(cues.qualifier_ends)):
         return None
     q = cues.qualifier_re.search(text, max(0, start - 30), start)
     if not q:
@@ -262,9 +270,10 @@ _CURRENCY = ("$", "€", "£", "¥")
 _WORD_PUNCT = ".,;:!?()[]\"'“”‘’«»"
 
 
-def lower_next(text: str, end: int, n: int = 6) -> list[str]:
-    """The next `n` whitespace-separated words after `end`, lower-cased -> list."""
-    return text[end:end + 70].lower().split()[:n]
+def lower_next(text: str, end: int, n: int = 6, *, is_lower: bool = False) -> list[str]:
+    """The next `n` whitespace-separated words after `end`, lower-cased (`is_lower`: `text` already is) -> list."""
+    window = text[end:end + 70]
+    return (window if is_lower else window.lower()).split()[:n]
 
 
 _LINKS = {"of", "at", "to", "reached", "reaching"}
@@ -384,22 +393,29 @@ def trigger_positions(arr: np.ndarray, hits: np.ndarray, idx: np.ndarray) -> lis
     return idx[(arr[:, 0] == 1) | ((hits & 1) > 0)].tolist()
 
 
-def number_matches(text: str, positions: list[int], cues: FigureCues) -> list[re.Match]:
-    """Every number phrase of a Doc (the number grammar runs only at `trigger_positions`) -> matches."""
+def number_matches(text: str, positions: list[int], cues: FigureCues, *, is_lower: bool = False) -> list[re.Match]:
+    """Every number phrase of a Doc (the number grammar runs only at `trigger_positions`) -> matches.
+
+    `is_lower`: `text` is already lower-cased, so the lead test needs no slice (this loop runs per trigger token).
+    """
     out: list[re.Match] = []
     covered = 0
+    match = cues.number_re.match
     for p in positions:
         if p < covered:
             continue
         m = None
-        head = text[max(covered, p - _BACK):p].lower()
-        for lead in _LEADS:  # "a dozen", "an estimated", "a few thousand": the article belongs to the number
-            if head.endswith(lead) and (len(head) == len(lead) or not head[-len(lead) - 1].isalnum()):
-                m = cues.number_re.match(text, p - len(lead))
-                if m is not None and m.end() > p:
-                    break
-                m = None
-        m = m or cues.number_re.match(text, p)
+        lo = p - _BACK if p - _BACK > covered else covered
+        # "a dozen", "an estimated", "a few thousand": the article belongs to the number.
+        if text.endswith(_LEADS, lo, p) if is_lower else text[lo:p].lower().endswith(_LEADS):
+            head = text[lo:p].lower()
+            for lead in _LEADS:
+                if head.endswith(lead) and (len(head) == len(lead) or not head[-len(lead) - 1].isalnum()):
+                    m = match(text, p - len(lead))
+                    if m is not None and m.end() > p:
+                        break
+                    m = None
+        m = m or match(text, p)
         if m is not None:
             out.append(m)
             covered = m.end()
@@ -432,19 +448,23 @@ def find_figures(doc: Doc, cues: FigureCues | None = None) -> list[Figure]:
     all_content = not doc_blocks(doc)  # a Doc without blocks (a bare sentence in a test or notebook) is all content
     events: Events | None = None  # found on first need: most articles have few numbers
     out: list[Figure] = []
-    for m in number_matches(src, trigger_positions(arr, hits, idx), rx):
+    for m in number_matches(src, trigger_positions(arr, hits, idx), rx, is_lower=lower is not None):
         ns, ne = m.span()
         if not (all_content or block_kind_at(doc, ns) in CONTENT_KINDS) or text[ns - 1:ns] in _CURRENCY:
             continue
         value, vague = number_value(m, cues)
         # Cheap set tests on the next words decide whether the noun-phrase regexes need to run at all.
-        nxt = {w.strip(_WORD_PUNCT) for w in lower_next(src, ne)}
+        nxt = {w.strip(_WORD_PUNCT) for w in lower_next(src, ne, is_lower=lower is not None)}
         np = rx.np_re.match(src, ne) if not nxt.isdisjoint(rx.noun_words) else None
         if np and np.group("of") and not (vague or _ends_in_magnitude(m)):
             np = None  # "one of the ..." / "two of the villages": a partitive, not a count
-        if np is None and not nxt.isdisjoint(rx.notc_words) and rx.not_counted_re.match(src, ne):
-            continue  # "two senior opposition sources", "10 days", "0300 GMT"
-        qual = qualifier_before(src, ns, rx)
+        if np is None:
+            if not nxt.isdisjoint(rx.notc_words) and rx.not_counted_re.match(src, ne):
+                continue  # "two senior opposition sources", "10 days", "0300 GMT"
+            digits = m.group("digits")
+            if digits and 1800 <= value <= 2100 and "," not in digits and not m.group("dmag"):
+                continue  # a year (tested first: it rules the number out whatever surrounds it)
+        qual = qualifier_before(src, ns, rx, is_lower=lower is not None)
         noun = (cues.noun_class.get(np.group("noun")) or cues.noun_class[_key(np.group("noun"))]) if np else None
         adjacent = None
         if events is None:
@@ -455,8 +475,6 @@ def find_figures(doc: Doc, cues: FigureCues | None = None) -> list[Figure]:
             magnitude = bool(m.group("dmag") or m.group("fmag")) or value >= 1_000_000
             if not (qual or vague or magnitude or pre or adjacent):
                 continue
-            if m.group("digits") and not m.group("dmag") and 1800 <= value <= 2100 and "," not in m.group("digits"):
-                continue  # a year
             if pre:
                 noun = pre
         start = qual[0] if qual else ns
