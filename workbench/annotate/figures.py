@@ -22,14 +22,15 @@ from typing import NamedTuple
 
 import numpy as np
 import yaml
-from spacy.attrs import LIKE_NUM, LOWER
+from spacy.attrs import LIKE_NUM
 from spacy.language import Language
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Span
 
 from ..blocks import CONTENT_KINDS
 from ..config import DATA_DIR, NUMBERS_YAML
-from .base import block_kind_at, doc_blocks, doc_lower, doc_text, sentence_bounds, token_starts
+from .base import (block_starts, doc_blocks, doc_lower, doc_text, phrase_trie, sentence_bounds, token_lowers,
+                   token_starts)
 
 FIGURES_YAML = DATA_DIR / "figures.yaml"
 SPANS_KEY = "wb_figures"
@@ -54,9 +55,8 @@ class Figure(NamedTuple):
 
 
 def _alt(phrases) -> str:
-    """Phrases -> regex alternation, longest first, any whitespace between words."""
-    parts = sorted({str(p) for p in phrases}, key=len, reverse=True)
-    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in parts)
+    """Phrases -> regex alternation (longest match first, any whitespace between words), prefix-factored."""
+    return phrase_trie(phrases)
 
 
 def _key(phrase: str) -> str:
@@ -328,12 +328,13 @@ _LEADS = ("a few ", "an ", "a ")
 _BACK = 8
 
 
-def token_array(doc: Doc) -> np.ndarray:
-    """LIKE_NUM and LOWER of every token -> (n_tokens, 2) array (one C call, no per-token Python).
+def token_like_num(doc: Doc) -> np.ndarray:
+    """LIKE_NUM of every token -> uint64 array of 0/1 (one C call, no per-token Python).
 
-    Token offsets come from `base.token_starts`, which earlier components have usually cached already.
+    Token offsets and lowercase hashes come from `base.token_starts` and `base.token_lowers`, shared with other
+    components.
     """
-    return doc.to_array([LIKE_NUM, LOWER])
+    return doc.to_array(LIKE_NUM)
 
 
 class HashTable(NamedTuple):
@@ -373,24 +374,23 @@ def _vocab_table(cues: FigureCues) -> HashTable:
     raise ValueError("no collision-free hash table for the figure vocabulary")  # pragma: no cover
 
 
-def token_hits(arr: np.ndarray, cues: FigureCues) -> np.ndarray:
-    """Per token: 1 if its lowercase form is a number word, 2 if it starts an event cue (bit flags) -> int8 array."""
+def token_hits(lower: np.ndarray, cues: FigureCues) -> np.ndarray:
+    """Per token (LOWER hashes): 1 if it is a number word, 2 if it starts an event cue (bit flags) -> int8 array."""
     t = _vocab_table(cues)
-    lower = arr[:, 1]
     at = ((lower >> np.uint64(t.shift)) & np.uint64(t.mask)).astype(np.intp)
     return np.where(t.keys[at] == lower, t.flags[at], np.int8(0))
 
 
-def trigger_positions(arr: np.ndarray, hits: np.ndarray, idx: np.ndarray) -> list[int]:
+def trigger_positions(like_num: np.ndarray, hits: np.ndarray, idx: np.ndarray) -> list[int]:
     """Character offsets of tokens that may start a number: LIKE_NUM tokens and number words -> sorted list.
 
     Why arrays: a case-insensitive alternation of number words tried at every character costs a large share of
     tokenisation itself; the tokens' LIKE_NUM flags and lowercase hashes are already computed, so numpy picks the
     candidates and the number grammar runs only there.
     """
-    if len(arr) == 0:
+    if len(idx) == 0:
         return []
-    return idx[(arr[:, 0] == 1) | ((hits & 1) > 0)].tolist()
+    return idx[(like_num == 1) | ((hits & 1) > 0)].tolist()
 
 
 def number_matches(text: str, positions: list[int], cues: FigureCues, *, is_lower: bool = False) -> list[re.Match]:
@@ -441,17 +441,25 @@ def find_figures(doc: Doc, cues: FigureCues | None = None) -> list[Figure]:
         src, rx = lower, lowered(cues)
     else:
         src, rx = text, cues
-    arr = token_array(doc)
     idx = token_starts(doc)
-    hits = token_hits(arr, cues)
+    hits = token_hits(token_lowers(doc), cues)
     aid = doc._.article_id
-    all_content = not doc_blocks(doc)  # a Doc without blocks (a bare sentence in a test or notebook) is all content
+    blocks = doc_blocks(doc)
+    all_content = not blocks  # a Doc without blocks (a bare sentence in a test or notebook) is all content
+    # `base.block_kind_at` inlined (it runs per candidate): is the block holding a number headline/body/subheading?
+    starts = block_starts(doc)
+    counted_kind = [b.kind in CONTENT_KINDS for b in blocks]
     events: Events | None = None  # found on first need: most articles have few numbers
     out: list[Figure] = []
-    for m in number_matches(src, trigger_positions(arr, hits, idx), rx, is_lower=lower is not None):
+    triggers = trigger_positions(token_like_num(doc), hits, idx)
+    for m in number_matches(src, triggers, rx, is_lower=lower is not None):
         ns, ne = m.span()
-        if not (all_content or block_kind_at(doc, ns) in CONTENT_KINDS) or text[ns - 1:ns] in _CURRENCY:
+        if text[ns - 1:ns] in _CURRENCY:
             continue
+        if not all_content:
+            b = bisect.bisect_right(starts, ns) - 1
+            if b < 0 or ns >= blocks[b].end or not counted_kind[b]:
+                continue
         value, vague = number_value(m, cues)
         # Cheap set tests on the next words decide whether the noun-phrase regexes need to run at all.
         nxt = {w.strip(_WORD_PUNCT) for w in lower_next(src, ne, is_lower=lower is not None)}
