@@ -242,7 +242,8 @@ def pair_marks(text: str, paras: list[tuple[int, int]], cues: QuoteCues) -> list
 
 def is_quote(text: str, piece: Piece, cues: QuoteCues) -> bool:
     """A piece long enough to be a quotation rather than a scare quote -> bool."""
-    return len(text[piece.start:piece.end].split()) >= cues.min_words
+    # Splitting at most min_words - 1 times counts words up to min_words without splitting a long quote whole.
+    return len(text[piece.start:piece.end].split(None, cues.min_words - 1)) >= cues.min_words
 
 
 # --------------------------------------------------------------------------------------- finding the speaker
@@ -260,11 +261,19 @@ class Memory:
     bodies: list[Speaker] = field(default_factory=list)
 
 
+_SEGMENT = re.compile(r"[^,;:—–()\[\]]+")
+# Compiled once: these run per quote or per speaker phrase.
+_THAT = re.compile(r"\s(?:that|as)\s")
+_DOCUMENT_CUT = re.compile(r"\s+(?:in|on|via)\s+(?:a|an|the|its|his|her|their)\s+(\w+)\b.*$")
+_PREPOSITION = re.compile(r"\s(?:in|of|for|at|from|with|on|to)\s")
+_NON_SPACE = re.compile(r"\S")
+
+
 def _segments(text: str, s: int, e: int) -> list[tuple[int, int]]:
     """Comma/dash/bracket-separated pieces of text[s:e], whitespace trimmed -> [(start, end)] (non-empty)."""
     out = []
-    for m in re.finditer(r"[^,;:—–()\[\]]+", text[s:e]):
-        a, b = s + m.start(), s + m.end()
+    for m in _SEGMENT.finditer(text, s, e):
+        a, b = m.start(), m.end()
         while a < b and text[a] in _PUNCT_STRIP:
             a += 1
         while b > a and text[b - 1] in _PUNCT_STRIP:
@@ -311,9 +320,10 @@ def after_attribution(text: str, piece: Piece, ctx_end: int, cues: QuoteCues, *,
     if piece.close_mark < 0 or s >= ctx_end:
         return None
     inner = text[piece.close_mark - 1] if piece.close_mark > 0 else ""
-    rest = text[s:ctx_end].lstrip()
-    if inner in ".!?" and (not rest or rest[0].isupper()):
-        return None  # the quote ended its sentence: what follows is a new one
+    if inner in ".!?":
+        nxt = _NON_SPACE.search(text, s, ctx_end)
+        if nxt is None or text[nxt.start()].isupper():
+            return None  # the quote ended its sentence: what follows is a new one
     end = ctx_end
     starts = sentence_starts(text[s:ctx_end])
     if starts:
@@ -354,7 +364,7 @@ def before_attribution(text: str, piece: Piece, ctx_start: int, cues: QuoteCues,
         acc, verbs = cues.according_re.finditer(text, s, e), cues.verb_re.finditer(text, s, e)
     cands = [(m.start(), m.end(), "acc") for m in acc]
     cands += [(m.start(), m.end(), m.group(0).lower()) for m in verbs]
-    if "quoted" in (lower or text.lower())[s:e]:
+    if (lower.find("quoted", s, e) >= 0) if lower else "quoted" in text.lower()[s:e]:
         cands += [(m.start(1), m.end(1), "quoted") for m in _QUOTED_AS.finditer(text, s, e)]
     for a, b, kind in sorted(cands, reverse=True):
         if kind == "quoted":
@@ -364,7 +374,7 @@ def before_attribution(text: str, piece: Piece, ctx_start: int, cues: QuoteCues,
             if segs:
                 seg = segs[0]
                 phrase = text[seg[0]:seg[1]]
-                that = re.search(r"\s(?:that|as)\s", phrase)
+                that = _THAT.search(phrase)
                 return (seg[0], seg[0] + that.start()) if that else seg
             continue
         if kind.endswith("ing"):
@@ -437,7 +447,7 @@ def resolve(text: str, span: tuple[int, int] | None, mem: Memory, cues: QuoteCue
     s = text.find(phrase, s) if phrase else s
     e = s + len(phrase)
     # "X said in a statement": the document is how X spoke, not who.
-    cut = re.search(r"\s+(?:in|on|via)\s+(?:a|an|the|its|his|her|their)\s+(\w+)\b.*$", phrase)
+    cut = _DOCUMENT_CUT.search(phrase)
     if cut and cut.group(1).lower() in cues.document_nouns:
         phrase = phrase[:cut.start()]
         e = s + len(phrase)
@@ -479,7 +489,7 @@ def resolve(text: str, span: tuple[int, int] | None, mem: Memory, cues: QuoteCue
         return Speaker(mem.last_body.name, cs, ce) if mem.last_body else Speaker(None, cs, ce)
     # Cut trailing prepositional phrases ("commander in the group", "Centre for Syria") unless the gazetteer
     # knows the longer name.
-    prep = re.search(r"\s(?:in|of|for|at|from|with|on|to)\s", core)
+    prep = _PREPOSITION.search(core)
     core2 = core[:prep.start()] if prep else core
     w2 = core2.split()
     head2 = w2[-1].lower()
