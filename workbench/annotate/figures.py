@@ -36,6 +36,7 @@ FIGURES_YAML = DATA_DIR / "figures.yaml"
 SPANS_KEY = "wb_figures"
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _WORD = r"[A-Za-z][\w'’-]*"
+_WORD_PUNCT = ".,;:!?()[]\"'“”‘’«»"  # stripped from the words after a number before they are compared
 
 
 class Figure(NamedTuple):
@@ -88,6 +89,7 @@ class FigureCues:
     event_class: dict
     event_units: dict
     rules: tuple
+    months: frozenset = frozenset()
 
 
 _REGEX_FIELDS = ("number_re", "qualifier_re", "np_re", "noun_re", "not_counted_re", "event_re")
@@ -140,7 +142,9 @@ def load_cues(numbers_path: str | Path = NUMBERS_YAML, figures_path: str | Path 
         qualifier_re=re.compile(rf"(?:^|(?<=[\s(“\"«]))(?P<q>{_alt(quals)})\s+$", re.I),
         qualifiers=quals,
         noun_words=frozenset(w for n in nouns for w in n.split()),
-        notc_words=frozenset(w.lower() for n in fig["not_counted"] for w in str(n).split()),
+        # Stripped like the words they are compared with ("a.m." -> "a.m"), so "6 a.m." reaches the regex.
+        notc_words=frozenset(s for n in fig["not_counted"] for w in str(n).lower().split()
+                             if (s := w.strip(_WORD_PUNCT))),
         qualifier_ends=tuple(quals),
         preposition_after=frozenset(w.lower() for w in num.get("preposition_after", [])),
         np_re=re.compile(np_re, re.I),
@@ -155,6 +159,7 @@ def load_cues(numbers_path: str | Path = NUMBERS_YAML, figures_path: str | Path 
         event_class=events,
         event_units=dict(fig.get("event_units", {})),
         rules=tuple(fig["what"]),
+        months=frozenset(str(w).lower() for w in fig.get("months", [])),
     )
 
 
@@ -267,7 +272,6 @@ def implied_noun(text: str, s: int, bounds: tuple[int, int], cues: FigureCues) -
 
 
 _CURRENCY = ("$", "€", "£", "¥")
-_WORD_PUNCT = ".,;:!?()[]\"'“”‘’«»"
 
 
 def lower_next(text: str, end: int, n: int = 6, *, is_lower: bool = False) -> list[str]:
@@ -288,6 +292,41 @@ def noun_before(text: str, start: int, cues: FigureCues) -> str | None:
     if len(words) < 2 or words[-1].lower() not in _LINKS:
         return None
     return cues.noun_class.get(words[-2].lower())
+
+
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?\s+$")
+_WORD_AFTER = re.compile(r"\s+([A-Za-z]+)\b")
+
+
+def _is_month(word: str, cues: FigureCues) -> bool:
+    return word[:1].isupper() and word.lower() in cues.months
+
+
+def month_before(text: str, start: int, cues: FigureCues) -> bool:
+    """Whether a capitalised month name ("August", "Aug.") ends right before a number at `start`."""
+    m = _WORD_BEFORE.search(text, max(0, start - 16), start)
+    if m is None or (m.start() > 0 and text[m.start() - 1].isalpha()):
+        return False  # no word, or the window cut a longer word
+    return _is_month(m.group(1), cues)
+
+
+def month_after(text: str, end: int, cues: FigureCues) -> bool:
+    """Whether a capitalised month name follows a number ending at `end` ("31 August")."""
+    m = _WORD_AFTER.match(text, end)
+    return m is not None and _is_month(m.group(1), cues)
+
+
+def date_part(m: re.Match, value: float, text: str, cues: FigureCues) -> str | None:
+    """"day" or "year" when a number in digits belongs to a written date ("August 31", "31 Aug.", "May 2013")."""
+    digits = m.group("digits")
+    if not digits or not digits.isdigit() or m.group("dmag"):
+        return None
+    start, end = m.span("digits")
+    if len(digits) == 4 and 1800 <= value <= 2100 and month_before(text, start, cues):
+        return "year"
+    if 1 <= value <= 31 and len(digits) <= 2 and (month_before(text, start, cues) or month_after(text, end, cues)):
+        return "day"
+    return None
 
 
 @lru_cache(maxsize=1024)  # few (noun, event) pairs recur; cues hash by identity
@@ -461,6 +500,9 @@ def find_figures(doc: Doc, cues: FigureCues | None = None) -> list[Figure]:
             if b < 0 or ns >= blocks[b].end or not counted_kind[b]:
                 continue
         value, vague = number_value(m, cues)
+        digits = m.group("digits")
+        if digits and len(digits) == 4 and date_part(m, value, text, cues) == "year":
+            continue  # "the May 2013 attacks": a year, whatever noun follows
         # Cheap set tests on the next words decide whether the noun-phrase regexes need to run at all.
         nxt = {w.strip(_WORD_PUNCT) for w in lower_next(src, ne, is_lower=lower is not None)}
         np = rx.np_re.match(src, ne) if not nxt.isdisjoint(rx.noun_words) else None
@@ -469,9 +511,10 @@ def find_figures(doc: Doc, cues: FigureCues | None = None) -> list[Figure]:
         if np is None:
             if not nxt.isdisjoint(rx.notc_words) and rx.not_counted_re.match(src, ne):
                 continue  # "two senior opposition sources", "10 days", "0300 GMT"
-            digits = m.group("digits")
             if digits and 1800 <= value <= 2100 and "," not in digits and not m.group("dmag"):
                 continue  # a year (tested first: it rules the number out whatever surrounds it)
+            if digits and len(digits) <= 2 and date_part(m, value, text, cues) == "day":
+                continue  # "on August 31 killed": the day of a date (with a counted noun it stays a count)
         qual = qualifier_before(src, ns, rx, is_lower=lower is not None)
         noun = (cues.noun_class.get(np.group("noun")) or cues.noun_class[_key(np.group("noun"))]) if np else None
         adjacent = None
