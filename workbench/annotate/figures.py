@@ -476,7 +476,8 @@ def find_figures(doc: Doc, cues: FigureCues | None = None) -> list[Figure]:
         return []
     text = doc_text(doc)
     lower = doc_lower(doc)
-    if lower is not None:  # scan the lower-cased text with exact patterns; slice output from `text`
+    is_lower = lower is not None
+    if is_lower:  # scan the lower-cased text with exact patterns; slice output from `text`
         src, rx = lower, lowered(cues)
     else:
         src, rx = text, cues
@@ -491,7 +492,7 @@ def find_figures(doc: Doc, cues: FigureCues | None = None) -> list[Figure]:
     events: Events | None = None  # found on first need: most articles have few numbers
     out: list[Figure] = []
     triggers = trigger_positions(token_like_num(doc), hits, idx)
-    for m in number_matches(src, triggers, rx, is_lower=lower is not None):
+    for m in number_matches(src, triggers, rx, is_lower=is_lower):
         ns, ne = m.span()
         if text[ns - 1:ns] in _CURRENCY:
             continue
@@ -504,7 +505,7 @@ def find_figures(doc: Doc, cues: FigureCues | None = None) -> list[Figure]:
         if digits and len(digits) == 4 and date_part(m, value, text, cues) == "year":
             continue  # "the May 2013 attacks": a year, whatever noun follows
         # Cheap set tests on the next words decide whether the noun-phrase regexes need to run at all.
-        nxt = {w.strip(_WORD_PUNCT) for w in lower_next(src, ne, is_lower=lower is not None)}
+        nxt = {w.strip(_WORD_PUNCT) for w in lower_next(src, ne, is_lower=is_lower)}
         np = rx.np_re.match(src, ne) if not nxt.isdisjoint(rx.noun_words) else None
         if np and np.group("of") and not (vague or _ends_in_magnitude(m)):
             np = None  # "one of the ..." / "two of the villages": a partitive, not a count
@@ -515,7 +516,7 @@ def find_figures(doc: Doc, cues: FigureCues | None = None) -> list[Figure]:
                 continue  # a year (tested first: it rules the number out whatever surrounds it)
             if digits and len(digits) <= 2 and date_part(m, value, text, cues) == "day":
                 continue  # "on August 31 killed": the day of a date (with a counted noun it stays a count)
-        qual = qualifier_before(src, ns, rx, is_lower=lower is not None)
+        qual = qualifier_before(src, ns, rx, is_lower=is_lower)
         noun = (cues.noun_class.get(np.group("noun")) or cues.noun_class[_key(np.group("noun"))]) if np else None
         adjacent = None
         if events is None:
