@@ -205,6 +205,7 @@ def test_not_a_figure(nlp, text):
     "The convoy left at roughly 6 A.M., officials said.",
     "The curfew runs from about 6 pm to 6am.",
     "Fighting began at about 1500 local time.",
+    "Fighting began at about 1500 hrs.",
 ])
 def test_clock_times_are_not_figures(nlp, text):
     assert run(nlp, text) == []
