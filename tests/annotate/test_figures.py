@@ -198,6 +198,30 @@ def test_not_a_figure(nlp, text):
     assert run(nlp, text) == []
 
 
+@pytest.mark.parametrize("text", [
+    # "a.m."/"p.m." end in a period, which the next-word test strips: the time must still rule the number out.
+    "The attack came at about 5 a.m. local time.",
+    "Shelling resumed at around 11 p.m. on Friday.",
+    "The convoy left at roughly 6 A.M., officials said.",
+    "The curfew runs from about 6 pm to 6am.",
+    "Fighting began at about 1500 local time.",
+    "Fighting began at about 1500 hrs.",
+])
+def test_clock_times_are_not_figures(nlp, text):
+    assert run(nlp, text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Airstrikes on August 31 killed 12 people.", ["12 people"]),
+    ("Raids on Aug. 31 killed 12 people.", ["12 people"]),
+    ("Shelling on 31 August killed 12 people.", ["12 people"]),
+    ("The May 2013 attacks killed 30 people.", ["30 people"]),
+    ("In August 31 people were killed.", ["31 people"]),  # a counted noun keeps the number a count
+])
+def test_day_and_year_of_a_date_are_not_figures(nlp, text, expected):
+    assert [r["text"] for r in run(nlp, text)] == expected
+
+
 def test_only_content_blocks(nlp):
     text = ("Syria war\n\nAt least 12 civilians were killed on Monday.\n\n1 Comment\n\n"
             "Reader One\n\nAt least 30 soldiers were killed, not 12 civilians.")

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import re
 from collections.abc import Iterator
 
 import numpy as np
-from spacy.attrs import SENT_START
+from spacy.attrs import LOWER, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -18,6 +19,31 @@ from ..blocks import CONTENT_KINDS, Block, load_cues, segment
 for _name, _default in (("article_id", ""), ("published", None), ("outlet", None)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
+
+
+def phrase_trie(phrases) -> str:
+    """Phrases -> a regex alternation factored by common prefix (a trie); a space matches any run of whitespace.
+
+    Why a trie: Python's engine tries the alternatives of a flat alternation one by one at every position it
+    tests, so a long word list costs a scan per word; factored, a shared prefix is tested once and most positions
+    fail on their first character. It matches what the flat longest-first alternation matches: the phrases that
+    fit the text at one position are prefixes of one another, and both forms try the longest of them first.
+    """
+    root: dict = {}
+    for phrase in {str(p) for p in phrases}:
+        node = root
+        for ch in phrase:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a phrase ends here
+
+    def emit(node: dict) -> str:
+        alts = [(r"\s+" if ch == " " else re.escape(ch)) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 and "" not in node else "(?:" + "|".join(alts) + ")"
+        return body + ("?" if "" in node else "")  # greedy: a longer phrase is tried before the one ending here
+
+    return emit(root)
 
 
 def make_doc(nlp: Language, text: str, *, article_id: str, published: dt.date | None = None,
@@ -40,6 +66,24 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+def doc_lower(doc: Doc) -> str | None:
+    """The Doc's text lower-cased, cached for every component; None when lower-casing changes its length.
+
+    Why: components scan the lower-cased text with exact-case patterns (re.I over long alternations is several
+    times slower), and lower-casing once per Doc instead of once per component saves a pass over the text. The
+    offsets of the lower-cased text equal those of `doc.text` only when the lengths agree (a few characters such
+    as "İ" lower-case to two), so callers fall back to case-insensitive matching on None.
+    """
+    low = doc.user_data.get("wb_lower", False)
+    if low is False:
+        text = doc_text(doc)
+        low = text.lower()
+        if len(low) != len(text):
+            low = None
+        doc.user_data["wb_lower"] = low
+    return low
+
+
 def token_starts(doc: Doc) -> np.ndarray:
     """Character offset of every token (int64 array), cached: tokens never move after tokenisation."""
     idx = doc.user_data.get("wb_idx")
@@ -49,18 +93,33 @@ def token_starts(doc: Doc) -> np.ndarray:
     return idx
 
 
+def token_lowers(doc: Doc) -> np.ndarray:
+    """Lowercase-form hash (LOWER) of every token (uint64 array), cached so components can share one copy."""
+    low = doc.user_data.get("wb_lower_hashes")
+    if low is None or len(low) != len(doc):
+        low = doc.to_array(LOWER)
+        doc.user_data["wb_lower_hashes"] = low
+    return low
+
+
 def doc_blocks(doc: Doc) -> list[Block]:
     """The Block records the `wb_blocks` component stored on a Doc -> list (exact line offsets)."""
     return doc.user_data.get("wb_blocks", [])
 
 
+def block_starts(doc: Doc) -> list[int]:
+    """Start offsets of the Doc's blocks (for bisecting), cached."""
+    starts = doc.user_data.get("wb_block_starts")
+    if starts is None:
+        starts = [b.start for b in doc_blocks(doc)]
+        doc.user_data["wb_block_starts"] = starts
+    return starts
+
+
 def block_kind_at(doc: Doc, char: int) -> str | None:
     """The kind of the block containing character `char` -> kind, or None between blocks."""
     blocks = doc_blocks(doc)
-    starts = doc.user_data.get("wb_block_starts")
-    if starts is None:
-        starts = [b.start for b in blocks]
-        doc.user_data["wb_block_starts"] = starts
+    starts = block_starts(doc)
     i = bisect.bisect_right(starts, char) - 1
     if i >= 0 and blocks[i].start <= char < blocks[i].end:
         return blocks[i].kind

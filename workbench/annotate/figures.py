@@ -22,19 +22,21 @@ from typing import NamedTuple
 
 import numpy as np
 import yaml
-from spacy.attrs import IDX, LIKE_NUM, LOWER
+from spacy.attrs import LIKE_NUM
 from spacy.language import Language
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Span
 
 from ..blocks import CONTENT_KINDS
 from ..config import DATA_DIR, NUMBERS_YAML
-from .base import block_kind_at, doc_blocks, doc_text, sentence_bounds
+from .base import (block_starts, doc_blocks, doc_lower, doc_text, phrase_trie, sentence_bounds, token_lowers,
+                   token_starts)
 
 FIGURES_YAML = DATA_DIR / "figures.yaml"
 SPANS_KEY = "wb_figures"
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _WORD = r"[A-Za-z][\w'’-]*"
+_WORD_PUNCT = ".,;:!?()[]\"'“”‘’«»"  # stripped from the words after a number before they are compared
 
 
 class Figure(NamedTuple):
@@ -54,9 +56,8 @@ class Figure(NamedTuple):
 
 
 def _alt(phrases) -> str:
-    """Phrases -> regex alternation, longest first, any whitespace between words."""
-    parts = sorted({str(p) for p in phrases}, key=len, reverse=True)
-    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in parts)
+    """Phrases -> regex alternation (longest match first, any whitespace between words), prefix-factored."""
+    return phrase_trie(phrases)
 
 
 def _key(phrase: str) -> str:
@@ -88,6 +89,7 @@ class FigureCues:
     event_class: dict
     event_units: dict
     rules: tuple
+    months: frozenset = frozenset()
 
 
 _REGEX_FIELDS = ("number_re", "qualifier_re", "np_re", "noun_re", "not_counted_re", "event_re")
@@ -140,7 +142,9 @@ def load_cues(numbers_path: str | Path = NUMBERS_YAML, figures_path: str | Path 
         qualifier_re=re.compile(rf"(?:^|(?<=[\s(“\"«]))(?P<q>{_alt(quals)})\s+$", re.I),
         qualifiers=quals,
         noun_words=frozenset(w for n in nouns for w in n.split()),
-        notc_words=frozenset(w.lower() for n in fig["not_counted"] for w in str(n).split()),
+        # Stripped like the words they are compared with ("a.m." -> "a.m"), so "6 a.m." reaches the regex.
+        notc_words=frozenset(s for n in fig["not_counted"] for w in str(n).lower().split()
+                             if (s := w.strip(_WORD_PUNCT))),
         qualifier_ends=tuple(quals),
         preposition_after=frozenset(w.lower() for w in num.get("preposition_after", [])),
         np_re=re.compile(np_re, re.I),
@@ -155,6 +159,7 @@ def load_cues(numbers_path: str | Path = NUMBERS_YAML, figures_path: str | Path 
         event_class=events,
         event_units=dict(fig.get("event_units", {})),
         rules=tuple(fig["what"]),
+        months=frozenset(str(w).lower() for w in fig.get("months", [])),
     )
 
 
@@ -177,24 +182,32 @@ def word_value(phrase: str, cues: FigureCues) -> float:
 
 def number_value(m: re.Match, cues: FigureCues) -> tuple[float, bool]:
     """A match of the number regex -> (value, vague)."""
-    if m.group("vague"):
-        return cues.vague[_key(m.group("vague"))], True
-    if m.group("frac"):
-        return cues.fractions[_key(m.group("frac"))] * cues.words[m.group("fmag").lower()], False
-    if m.group("digits"):
-        v = float(m.group("digits").replace(",", ""))
-        return v * (cues.words[m.group("dmag").lower()] if m.group("dmag") else 1.0), False
-    return word_value(m.group("words"), cues), False
+    vague, frac, fmag, digits, dmag, words = m.group("vague", "frac", "fmag", "digits", "dmag", "words")
+    if vague:
+        return cues.vague[_key(vague)], True
+    if frac:
+        return cues.fractions[_key(frac)] * cues.words[fmag.lower()], False
+    if digits:
+        v = float(digits.replace(",", ""))
+        return v * (cues.words[dmag.lower()] if dmag else 1.0), False
+    return word_value(words, cues), False
 
 
-def qualifier_before(text: str, start: int, cues: FigureCues) -> tuple[int, str] | None:
-    """A qualifier ending right before `start` ("more than ", "crossed ") -> (its start, canonical) or None."""
-    head = text[max(0, start - 30):start]
-    if not head[-1:].isspace():
+def qualifier_before(text: str, start: int, cues: FigureCues, *, is_lower: bool = False) -> tuple[int, str] | None:
+    """A qualifier ending right before `start` ("more than ", "crossed ") -> (its start, canonical) or None.
+
+    `is_lower`: `text` is already lower-cased (the qualifier words are matched lower-case).
+    """
+    lo = max(0, start - 30)
+    if start <= lo or not text[start - 1].isspace():
         return None
-    head = head.rstrip().lower()
-    # `endswith` with a tuple is one C call; the regex (which also checks the word boundary) runs only on hits.
-    if not head.endswith(cues.qualifier_ends):
+    end = start - 1
+    while end > lo and text[end - 1].isspace():
+        end -= 1
+    # `endswith` with a tuple is one C call (bounded, so nothing is sliced); the regex, which also checks the
+    # word boundary, runs only on hits.
+    if not (text.endswith(cues.qualifier_ends, lo, end) if is_lower
+            else text[lo:end].lower().endswith(cues.qualifier_ends)):
         return None
     q = cues.qualifier_re.search(text, max(0, start - 30), start)
     if not q:
@@ -215,13 +228,11 @@ class Events(NamedTuple):
     classes: list[str]
 
 
-def doc_events(text: str, arr: np.ndarray, cues: FigureCues, *, hits: np.ndarray | None = None) -> Events:
-    """Every event cue of a Doc, found from its tokens' lowercase hashes (first word of each cue) -> Events."""
-    if hits is None:
-        hits = token_hits(arr, cues)
+def doc_events(text: str, hits: np.ndarray, idx: np.ndarray, cues: FigureCues) -> Events:
+    """Every event cue of a Doc, found at tokens flagged as a cue's first word (`token_hits`) -> Events."""
     starts, ends, classes = [], [], []
     last_end = -1
-    for p in arr[(hits & 2) > 0, 2].astype(np.int64).tolist():
+    for p in idx[(hits & 2) > 0].tolist():
         if p < last_end:
             continue
         m = cues.event_re.match(text, p)
@@ -261,12 +272,12 @@ def implied_noun(text: str, s: int, bounds: tuple[int, int], cues: FigureCues) -
 
 
 _CURRENCY = ("$", "€", "£", "¥")
-_WORD_PUNCT = ".,;:!?()[]\"'“”‘’«»"
 
 
-def lower_next(text: str, end: int, n: int = 6) -> list[str]:
-    """The next `n` whitespace-separated words after `end`, lower-cased -> list."""
-    return text[end:end + 70].lower().split()[:n]
+def lower_next(text: str, end: int, n: int = 6, *, is_lower: bool = False) -> list[str]:
+    """The next `n` whitespace-separated words after `end`, lower-cased (`is_lower`: `text` already is) -> list."""
+    window = text[end:end + 70]
+    return (window if is_lower else window.lower()).split()[:n]
 
 
 _LINKS = {"of", "at", "to", "reached", "reaching"}
@@ -281,6 +292,41 @@ def noun_before(text: str, start: int, cues: FigureCues) -> str | None:
     if len(words) < 2 or words[-1].lower() not in _LINKS:
         return None
     return cues.noun_class.get(words[-2].lower())
+
+
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?\s+$")
+_WORD_AFTER = re.compile(r"\s+([A-Za-z]+)\b")
+
+
+def _is_month(word: str, cues: FigureCues) -> bool:
+    return word[:1].isupper() and word.lower() in cues.months
+
+
+def month_before(text: str, start: int, cues: FigureCues) -> bool:
+    """Whether a capitalised month name ("August", "Aug.") ends right before a number at `start`."""
+    m = _WORD_BEFORE.search(text, max(0, start - 16), start)
+    if m is None or (m.start() > 0 and text[m.start() - 1].isalpha()):
+        return False  # no word, or the window cut a longer word
+    return _is_month(m.group(1), cues)
+
+
+def month_after(text: str, end: int, cues: FigureCues) -> bool:
+    """Whether a capitalised month name follows a number ending at `end` ("31 August")."""
+    m = _WORD_AFTER.match(text, end)
+    return m is not None and _is_month(m.group(1), cues)
+
+
+def date_part(m: re.Match, value: float, text: str, cues: FigureCues) -> str | None:
+    """"day" or "year" when a number in digits belongs to a written date ("August 31", "31 Aug.", "May 2013")."""
+    digits = m.group("digits")
+    if not digits or not digits.isdigit() or m.group("dmag"):
+        return None
+    start, end = m.span("digits")
+    if len(digits) == 4 and 1800 <= value <= 2100 and month_before(text, start, cues):
+        return "year"
+    if 1 <= value <= 31 and len(digits) <= 2 and (month_before(text, start, cues) or month_after(text, end, cues)):
+        return "day"
+    return None
 
 
 @lru_cache(maxsize=1024)  # few (noun, event) pairs recur; cues hash by identity
@@ -321,61 +367,94 @@ _LEADS = ("a few ", "an ", "a ")
 _BACK = 8
 
 
-def token_array(doc: Doc) -> np.ndarray:
-    """LIKE_NUM, LOWER and IDX of every token -> (n_tokens, 3) array (one C call, no per-token Python)."""
-    return doc.to_array([LIKE_NUM, LOWER, IDX])
+def token_like_num(doc: Doc) -> np.ndarray:
+    """LIKE_NUM of every token -> uint64 array of 0/1 (one C call, no per-token Python).
+
+    Token offsets and lowercase hashes come from `base.token_starts` and `base.token_lowers`, shared with other
+    components.
+    """
+    return doc.to_array(LIKE_NUM)
+
+
+class HashTable(NamedTuple):
+    """A collision-free direct-address table over lowercase hashes: bucket = (hash >> shift) & mask."""
+
+    shift: int
+    mask: int
+    keys: np.ndarray
+    flags: np.ndarray
 
 
 @lru_cache(maxsize=8)
-def _vocab_table(cues: FigureCues) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted hashes of number words and event first words, with bit flags (1 number word, 2 event) -> arrays."""
+def _vocab_table(cues: FigureCues) -> HashTable:
+    """Hashes of number words and event first words with bit flags (1 number word, 2 event) -> HashTable.
+
+    Why a direct-address table: it runs over every token of the corpus, and a binary search per token
+    (searchsorted) took about 1.5 times as long. String hashes are uniform, so some bit window of them puts the
+    ~150 keys in distinct buckets of a 64k table, and a lookup is one shift, one mask and one gather per token.
+    """
     flags: dict[int, int] = {}
     for w in cues.triggers:
         flags[hash_string(w)] = flags.get(hash_string(w), 0) | 1
     for w in cues.event_firsts:
         flags[hash_string(w)] = flags.get(hash_string(w), 0) | 2
-    keys = sorted(flags)
-    return np.array(keys, dtype=np.uint64), np.array([flags[k] for k in keys], dtype=np.int8)
+    for bits in range(16, 25):
+        mask = (1 << bits) - 1
+        for shift in range(0, 64 - bits + 1):
+            buckets = {(k >> shift) & mask for k in flags}
+            if len(buckets) == len(flags):
+                # Empty buckets hold key 0, which no string hashes to (0 is spaCy's hash of "").
+                keys = np.zeros(mask + 1, dtype=np.uint64)
+                table = np.zeros(mask + 1, dtype=np.int8)
+                for k, f in flags.items():
+                    keys[(k >> shift) & mask] = k
+                    table[(k >> shift) & mask] = f
+                return HashTable(shift, mask, keys, table)
+    raise ValueError("no collision-free hash table for the figure vocabulary")  # pragma: no cover
 
 
-def token_hits(arr: np.ndarray, cues: FigureCues) -> np.ndarray:
-    """Per token: 1 if its lowercase form is a number word, 2 if it starts an event cue (bit flags) -> int8 array."""
-    keys, flags = _vocab_table(cues)
-    lower = np.ascontiguousarray(arr[:, 1])
-    at = np.minimum(np.searchsorted(keys, lower), len(keys) - 1)
-    return np.where(keys[at] == lower, flags[at], 0).astype(np.int8)
+def token_hits(lower: np.ndarray, cues: FigureCues) -> np.ndarray:
+    """Per token (LOWER hashes): 1 if it is a number word, 2 if it starts an event cue (bit flags) -> int8 array."""
+    t = _vocab_table(cues)
+    at = ((lower >> np.uint64(t.shift)) & np.uint64(t.mask)).astype(np.intp)
+    return np.where(t.keys[at] == lower, t.flags[at], np.int8(0))
 
 
-def trigger_positions(arr: np.ndarray, cues: FigureCues, *, hits: np.ndarray | None = None) -> list[int]:
+def trigger_positions(like_num: np.ndarray, hits: np.ndarray, idx: np.ndarray) -> list[int]:
     """Character offsets of tokens that may start a number: LIKE_NUM tokens and number words -> sorted list.
 
     Why arrays: a case-insensitive alternation of number words tried at every character costs a large share of
     tokenisation itself; the tokens' LIKE_NUM flags and lowercase hashes are already computed, so numpy picks the
     candidates and the number grammar runs only there.
     """
-    if len(arr) == 0:
+    if len(idx) == 0:
         return []
-    if hits is None:
-        hits = token_hits(arr, cues)
-    return arr[(arr[:, 0] == 1) | ((hits & 1) > 0), 2].astype(np.int64).tolist()
+    return idx[(like_num == 1) | ((hits & 1) > 0)].tolist()
 
 
-def number_matches(arr: np.ndarray, text: str, cues: FigureCues, *, hits: np.ndarray | None = None) -> list[re.Match]:
-    """Every number phrase of a Doc (the number grammar runs only around trigger tokens) -> matches."""
+def number_matches(text: str, positions: list[int], cues: FigureCues, *, is_lower: bool = False) -> list[re.Match]:
+    """Every number phrase of a Doc (the number grammar runs only at `trigger_positions`) -> matches.
+
+    `is_lower`: `text` is already lower-cased, so the lead test needs no slice (this loop runs per trigger token).
+    """
     out: list[re.Match] = []
     covered = 0
-    for p in trigger_positions(arr, cues, hits=hits):
+    match = cues.number_re.match
+    for p in positions:
         if p < covered:
             continue
         m = None
-        head = text[max(covered, p - _BACK):p].lower()
-        for lead in _LEADS:  # "a dozen", "an estimated", "a few thousand": the article belongs to the number
-            if head.endswith(lead) and (len(head) == len(lead) or not head[-len(lead) - 1].isalnum()):
-                m = cues.number_re.match(text, p - len(lead))
-                if m is not None and m.end() > p:
-                    break
-                m = None
-        m = m or cues.number_re.match(text, p)
+        lo = p - _BACK if p - _BACK > covered else covered
+        # "a dozen", "an estimated", "a few thousand": the article belongs to the number.
+        if text.endswith(_LEADS, lo, p) if is_lower else text[lo:p].lower().endswith(_LEADS):
+            head = text[lo:p].lower()
+            for lead in _LEADS:
+                if head.endswith(lead) and (len(head) == len(lead) or not head[-len(lead) - 1].isalnum()):
+                    m = match(text, p - len(lead))
+                    if m is not None and m.end() > p:
+                        break
+                    m = None
+        m = m or match(text, p)
         if m is not None:
             out.append(m)
             covered = m.end()
@@ -393,45 +472,61 @@ def _ends_in_magnitude(m: re.Match) -> bool:
 def find_figures(doc: Doc, cues: FigureCues | None = None) -> list[Figure]:
     """All figures of a Doc's headline, body and subheading blocks, in text order -> list of Figure."""
     cues = cues or load_cues()
+    if len(doc) == 0:
+        return []
     text = doc_text(doc)
-    lower = text.lower()
-    if len(lower) == len(text):  # scan the lower-cased text with exact patterns; slice output from `text`
+    lower = doc_lower(doc)
+    is_lower = lower is not None
+    if is_lower:  # scan the lower-cased text with exact patterns; slice output from `text`
         src, rx = lower, lowered(cues)
     else:
         src, rx = text, cues
-    if len(doc) == 0:
-        return []
-    arr = token_array(doc)
-    hits = token_hits(arr, cues)
+    idx = token_starts(doc)
+    hits = token_hits(token_lowers(doc), cues)
     aid = doc._.article_id
-    all_content = not doc_blocks(doc)  # a Doc without blocks (a bare sentence in a test or notebook) is all content
+    blocks = doc_blocks(doc)
+    all_content = not blocks  # a Doc without blocks (a bare sentence in a test or notebook) is all content
+    # `base.block_kind_at` inlined (it runs per candidate): is the block holding a number headline/body/subheading?
+    starts = block_starts(doc)
+    counted_kind = [b.kind in CONTENT_KINDS for b in blocks]
     events: Events | None = None  # found on first need: most articles have few numbers
     out: list[Figure] = []
-    for m in number_matches(arr, src, rx, hits=hits):
+    triggers = trigger_positions(token_like_num(doc), hits, idx)
+    for m in number_matches(src, triggers, rx, is_lower=is_lower):
         ns, ne = m.span()
-        if not (all_content or block_kind_at(doc, ns) in CONTENT_KINDS) or text[ns - 1:ns] in _CURRENCY:
+        if text[ns - 1:ns] in _CURRENCY:
             continue
+        if not all_content:
+            b = bisect.bisect_right(starts, ns) - 1
+            if b < 0 or ns >= blocks[b].end or not counted_kind[b]:
+                continue
         value, vague = number_value(m, cues)
+        digits = m.group("digits")
+        if digits and len(digits) == 4 and date_part(m, value, text, cues) == "year":
+            continue  # "the May 2013 attacks": a year, whatever noun follows
         # Cheap set tests on the next words decide whether the noun-phrase regexes need to run at all.
-        nxt = {w.strip(_WORD_PUNCT) for w in lower_next(src, ne)}
+        nxt = {w.strip(_WORD_PUNCT) for w in lower_next(src, ne, is_lower=is_lower)}
         np = rx.np_re.match(src, ne) if not nxt.isdisjoint(rx.noun_words) else None
         if np and np.group("of") and not (vague or _ends_in_magnitude(m)):
             np = None  # "one of the ..." / "two of the villages": a partitive, not a count
-        if np is None and not nxt.isdisjoint(rx.notc_words) and rx.not_counted_re.match(src, ne):
-            continue  # "two senior opposition sources", "10 days", "0300 GMT"
-        qual = qualifier_before(src, ns, rx)
+        if np is None:
+            if not nxt.isdisjoint(rx.notc_words) and rx.not_counted_re.match(src, ne):
+                continue  # "two senior opposition sources", "10 days", "0300 GMT"
+            if digits and 1800 <= value <= 2100 and "," not in digits and not m.group("dmag"):
+                continue  # a year (tested first: it rules the number out whatever surrounds it)
+            if digits and len(digits) <= 2 and date_part(m, value, text, cues) == "day":
+                continue  # "on August 31 killed": the day of a date (with a counted noun it stays a count)
+        qual = qualifier_before(src, ns, rx, is_lower=is_lower)
         noun = (cues.noun_class.get(np.group("noun")) or cues.noun_class[_key(np.group("noun"))]) if np else None
         adjacent = None
         if events is None:
-            events = doc_events(src, arr, rx, hits=hits)
+            events = doc_events(src, hits, idx, rx)
         if np is None:
             pre = noun_before(src, ns, rx)
             adjacent = _event_adjacent(text, ns, ne, events)
             magnitude = bool(m.group("dmag") or m.group("fmag")) or value >= 1_000_000
             if not (qual or vague or magnitude or pre or adjacent):
                 continue
-            if m.group("digits") and not m.group("dmag") and 1800 <= value <= 2100 and "," not in m.group("digits"):
-                continue  # a year
             if pre:
                 noun = pre
         start = qual[0] if qual else ns
@@ -454,12 +549,25 @@ def find_figures(doc: Doc, cues: FigureCues | None = None) -> list[Figure]:
 
 
 def token_spans(doc: Doc, items: list[tuple[int, int, str]]) -> list[Span]:
-    """(start char, end char, label) items -> Spans over the tokens they touch (char_span "expand" semantics)."""
+    """(start char, end char, label) items -> Spans over the tokens they touch (char_span "expand" semantics).
+
+    Why not `doc.char_span`: it builds Token objects for its checks on every call. A token owns the characters
+    from its start to the next token's start (its trailing space included), so a binary search on the cached
+    token offsets finds the same tokens; only a start falling inside a token needs that token's length.
+    """
+    if not items:
+        return []
+    idx = token_starts(doc)
+    n_chars = len(doc_text(doc))
+    first = (np.searchsorted(idx, [s for s, _, _ in items], side="right") - 1).tolist()
+    last = (np.searchsorted(idx, [e - 1 for _, e, _ in items], side="right") - 1).tolist()
     spans = []
-    for s, e, label in items:
-        span = doc.char_span(s, e, label=label, alignment_mode="expand")
-        if span is not None:
-            spans.append(span)
+    for (s, e, label), a, b in zip(items, first, last):
+        if a < 0 or b < 0 or s >= n_chars or e - 1 >= n_chars:
+            continue  # char_span finds no token for a character outside the text
+        if s != idx[a] and s == idx[a] + len(doc[a]):
+            a += 1  # the start is the token's trailing space: the span begins with the next token
+        spans.append(Span(doc, a, b + 1, label=label))
     return spans
 
 
