@@ -61,6 +61,8 @@ class BlockCues:
     short_line_max_words: int
     duplicate_caption_min_words: int
     long_line_words: int
+    comment_meta_max_words: int
+    commenter_name_max_words: int
     version: str
 
 
@@ -162,6 +164,8 @@ def load_cues(path: str | Path = BLOCKS_YAML) -> BlockCues:
         short_line_max_words=int(cfg.get("short_line_max_words", 10)),
         duplicate_caption_min_words=int(cfg.get("duplicate_caption_min_words", 8)),
         long_line_words=int(cfg.get("long_line_words", 30)),
+        comment_meta_max_words=int(cfg.get("comment_meta_max_words", 8)),
+        commenter_name_max_words=int(cfg.get("commenter_name_max_words", 4)),
         version=str(cfg.get("version", "unknown")),
     )
 
@@ -208,8 +212,10 @@ def comment_section(stripped: list[str], probes: list[str], low_probes: list[str
     for i in range(first_par + 1, len(stripped)):
         if _any(cues.comment_section_start, probes[i], low_probes[i]):
             return i, True
-        if _any(cues.comment_meta, probes[i], low_probes[i]) and i + 1 < len(stripped):
-            name = i - 1 > first_par and words[i - 1] <= 4 and _is_unpunctuated(stripped[i - 1])
+        # Stamps are a few words long: the word count spares the regexes nearly every line.
+        if (words[i] <= cues.comment_meta_max_words and i + 1 < len(stripped)
+                and _any(cues.comment_meta, probes[i], low_probes[i])):
+            name = i - 1 > first_par and words[i - 1] <= cues.commenter_name_max_words and _is_unpunctuated(stripped[i - 1])
             return (i - 1 if name else i), False
     return len(stripped), False
 
