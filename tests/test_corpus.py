@@ -7,7 +7,6 @@ import hashlib
 import inspect
 import json
 import tracemalloc
-from pathlib import Path
 
 import pytest
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 import json
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pandas as pd
 import pytest

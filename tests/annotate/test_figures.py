@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-import spacy
 
 import workbench.annotate  # noqa: F401  (registers factories)
 from workbench.annotate import figures

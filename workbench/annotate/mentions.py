@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 import yaml
-from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -26,7 +25,7 @@ from spacy.tokens import Doc, Span
 from ..blocks import CONTENT_KINDS
 from ..config import CODEBOOK_YAML
 from .base import (block_kind_at, block_kinds_at, doc_text, in_content, sentence_bounds, sentence_bounds_at,
-                   token_starts)
+                   token_lowers, token_starts)
 
 SPANS_KEY = "wb_mentions"
 ENTITIES_KEY = "wb_entities"
@@ -572,7 +571,7 @@ class MentionFinder:
             doc.spans[self.spans_key] = []
             return doc
         # Token attributes as lists (numpy scalars index slowly); offsets from the Doc's cached arrays.
-        lower = doc.to_array(LOWER).tolist()
+        lower = token_lowers(doc).tolist()  # shared with wb_figures
         idx = token_starts(doc).tolist()
         labels = self.labels
         found = [_Term(s, e, labels[key], idx[s]) for key, s, e in matches]

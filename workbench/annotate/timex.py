@@ -89,7 +89,6 @@ def _alternatives(cfg: dict) -> dict[str, str]:
     numw = "(?i:" + _alt(w for w in cfg["number_words"] if w not in ("a", "an")) + r"(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)"
     num = rf"(?:\d+(?:\.\d+)?|{numw})"
     vague = "(?i:(?:a" + SP + ")?" + _alt(cfg["vague_counts"]) + ")"
-    approx = "(?i:" + _alt([*cfg["approx_words"], *cfg["more_words"]]) + ")"
     year = r"(?:1[89]|20)\d\d"
     daynum = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
     daydate = (rf"(?:{monx}{SP}{daynum}(?!\d)(?:,?{SP}{year})?|{daynum}{SP}(?:of{SP})?{monx}(?:,?{SP}{year})?"
@@ -103,7 +102,6 @@ def _alternatives(cfg: dict) -> dict[str, str]:
     here = "(?i:this|last|next|past|coming)"
     sets = "(?i:" + _alt(cfg["sets"]) + ")"
     present = "(?i:" + _alt(cfg["present_words"]) + ")"
-    posmod = "(?i:" + _alt(cfg["position_mods"]) + ")"
     # Leading "the", "a" and qualifiers ("nearly", "over") are not in these patterns: they are common words, so
     # find_timexes extends a match leftwards over them instead (LEFT_EXTENSIONS), which keeps the scan fast.
     posmod_core = "(?i:" + _alt(k[4:] if k.startswith("the ") else k for k in cfg["position_mods"]) + ")"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from ..corpus import ReadError, iter_articles
+from ..corpus import iter_articles
 from ..tables import ALL_TABLES, write_manifest, write_tables
 from .pipeline import build_pipeline, pipeline_info
 from .run import Records, annotate_articles
