@@ -284,3 +284,29 @@ def test_it_refers_back_to_body(nlp):
             "“The truce will hold across the whole zone,” the Northern Peace Council said.\n\n"
             "“Violations will be answered at once,” it said.")
     assert speakers(nlp, text) == ["Northern Peace Council", "Northern Peace Council"]
+
+
+# --------------------------------------------------------------------------------- pronouns after reported speech
+
+
+@pytest.fixture(scope="module")
+def nlp_ents():
+    return blank_with("wb_entities", "wb_quotes")
+
+
+def test_pronoun_refers_to_a_person_named_in_reported_speech(nlp_ents):
+    text = ("Turkish Foreign Minister Mevlut Cavusoglu said Ankara would keep its troops in place. "
+            "\u201cWe are not there because we cannot leave, but because we do not want to leave,\u201d he told reporters.")
+    assert [r["speaker"] for r in run(nlp_ents, text)] == ["Mevlut Cavusoglu"]
+
+
+def test_pronoun_prefers_the_person_named_last(nlp_ents):
+    text = ("\u201cThe talks will go on for as long as needed,\u201d said Sergey Lavrov. "
+            "Mevlut Cavusoglu said Ankara disagreed. \u201cWe will not accept this at all,\u201d he added.")
+    assert [r["speaker"] for r in run(nlp_ents, text)] == ["Sergei Lavrov", "Mevlut Cavusoglu"]
+
+
+def test_person_named_inside_a_quote_is_not_the_pronoun_referent(nlp_ents):
+    text = ("Mevlut Cavusoglu spoke in Ankara. "
+            "\u201cWe told Vladimir Putin that the attacks must stop now,\u201d he said.")
+    assert [r["speaker"] for r in run(nlp_ents, text)] == ["Mevlut Cavusoglu"]

@@ -26,6 +26,7 @@ from spacy.tokens import Doc
 
 from ..config import DATA_DIR
 from .base import block_kind_at, doc_blocks, doc_lower, doc_text, phrase_trie
+from .entities import CHARS_KEY as ENTITY_CHARS_KEY, ROWS_KEY as ENTITY_ROWS_KEY, SPANS_KEY as ENTITY_SPANS_KEY
 from .figures import token_spans
 from .sentences import sentence_starts
 
@@ -259,6 +260,9 @@ class Memory:
     sources: dict[str, Speaker] = field(default_factory=dict)
     persons: dict[str, str] = field(default_factory=dict)  # surname (lower) -> canonical full name
     bodies: list[Speaker] = field(default_factory=list)
+    # People the article names outside quotes, (start char, name) in text order: "he told reporters" may refer to
+    # someone named in reported speech ("Cavusoglu said Ankara would ...") rather than to an earlier quote's speaker.
+    named_people: list[tuple[int, str]] = field(default_factory=list)
 
 
 _SEGMENT = re.compile(r"[^,;:—–()\[\]]+")
@@ -461,7 +465,8 @@ def resolve(text: str, span: tuple[int, int] | None, mem: Memory, cues: QuoteCue
     if low in cues.nobody:
         return Speaker(None, None, None)
     if low in cues.pronouns:
-        return Speaker(mem.last_person.name, cs, ce) if mem.last_person else Speaker(None, None, None)
+        name = _person_before(mem, cs)
+        return Speaker(name, cs, ce) if name else Speaker(None, None, None)
     if low in cues.body_pronouns:
         return Speaker(mem.last_body.name, cs, ce) if mem.last_body else Speaker(None, None, None)
     hit = gazetteer_lookup(core)
@@ -526,6 +531,36 @@ def resolve(text: str, span: tuple[int, int] | None, mem: Memory, cues: QuoteCue
     return Speaker(None, None, None)
 
 
+def _person_before(mem: Memory, pos: int) -> str | None:
+    """The person a pronoun at `pos` refers back to: whoever was named last, as a speaker or in the text."""
+    last = mem.last_person
+    i = bisect.bisect_left(mem.named_people, (pos,)) - 1
+    if i >= 0 and (last is None or last.start is None or mem.named_people[i][0] > last.start):
+        return mem.named_people[i][1]
+    return last.name if last else None
+
+
+def named_people(doc: Doc, quoted: list[tuple[int, int]]) -> list[tuple[int, str]]:
+    """People wb_entities found outside quotations -> [(start char, canonical name or surface)] in text order."""
+    rows = doc.user_data.get(ENTITY_ROWS_KEY)
+    chars = doc.user_data.get(ENTITY_CHARS_KEY)
+    if rows is None or chars is None:
+        spans = list(doc.spans.get(ENTITY_SPANS_KEY, []))
+        rows = [(sp.start, sp.end, sp.label_, sp.kb_id_, sp.id_) for sp in spans]
+        chars = ([sp.start_char for sp in spans], [sp.end_char for sp in spans])
+    text = doc_text(doc)
+    starts = [q[0] for q in quoted]
+    out = []
+    for (_, _, label, canonical, _), a, b in zip(rows, *chars):
+        if label != "PERSON":
+            continue
+        k = bisect.bisect_right(starts, a) - 1
+        if k >= 0 and a < quoted[k][1]:
+            continue  # named inside a quotation: not who is speaking
+        out.append((a, canonical or text[a:b]))
+    return out
+
+
 def _document_head(words: list[str], cues: QuoteCues) -> int | None:
     """Index of the document noun heading a phrase ("a UN report in May", "statement issued by X") or None."""
     for i, w in enumerate(words):
@@ -575,7 +610,8 @@ def find_quotes(doc: Doc, cues: QuoteCues | None = None) -> list[Quote]:
     aid = doc._.article_id
     paras = paragraphs(doc)
     pieces = pair_marks(text, paras, cues)
-    mem = Memory()
+    quoted = sorted((p.start, p.end) for p in pieces if is_quote(text, p, cues))
+    mem = Memory(named_people=named_people(doc, quoted))
     rows: list[Quote] = []
     kept: list[Piece] = []
     for k, p in enumerate(pieces):
