@@ -310,3 +310,15 @@ def test_person_named_inside_a_quote_is_not_the_pronoun_referent(nlp_ents):
     text = ("Mevlut Cavusoglu spoke in Ankara. "
             "\u201cWe told Vladimir Putin that the attacks must stop now,\u201d he said.")
     assert [r["speaker"] for r in run(nlp_ents, text)] == ["Mevlut Cavusoglu"]
+
+
+def test_the_source_refers_to_a_source_introduced_in_reported_speech(nlp):
+    text = ("A military source told the state news agency that army units had entered the town. "
+            "\u00abThe terrorist organizations are using civilians as human shields\u00bb, the source said.")
+    assert [r["speaker"] for r in run(nlp, text)] == ["military source"]
+
+
+def test_a_source_named_inside_a_quote_is_not_a_referent(nlp):
+    text = ("\u201cWe heard it from a local source in the town last night,\u201d the official said. "
+            "\u201cThe roads have been closed since the morning,\u201d the source said.")
+    assert [r["speaker"] for r in run(nlp, text)] == ["official", "official"]

@@ -95,6 +95,7 @@ class QuoteCues:
     document_nouns: frozenset[str]
     issued_by_re: re.Pattern
     source_nouns: frozenset[str]
+    indefinite_source_re: re.Pattern
     nobody: frozenset[str]
     pronouns: frozenset[str]
     titles: frozenset[str]
@@ -127,6 +128,9 @@ def load_cues(path: str | Path = QUOTES_YAML) -> QuoteCues:
         document_nouns=_words(cfg.get("document_nouns", [])),
         issued_by_re=re.compile(r"\s(?:" + _alternation(cfg.get("issued_by", [])) + r")\s+(.+)$", re.I),
         source_nouns=_words(cfg.get("source_nouns", [])),
+        # "a Syrian military source": an article, up to three modifiers, a source noun (group 1 without the article).
+        indefinite_source_re=re.compile(r"\b(?:[Aa]n?|[Oo]ne)\s+((?:[\w'’-]+\s+){0,3}?(?:"
+                                        + _alternation(cfg.get("source_nouns", [])) + r"))\b"),
         nobody=_words(cfg.get("nobody", [])),
         pronouns=_words(cfg.get("person_pronouns", [])),
         titles=_words(cfg.get("titles", [])),
@@ -263,6 +267,9 @@ class Memory:
     # People the article names outside quotes, (start char, name) in text order: "he told reporters" may refer to
     # someone named in reported speech ("Cavusoglu said Ankara would ...") rather than to an earlier quote's speaker.
     named_people: list[tuple[int, str]] = field(default_factory=list)
+    # Unnamed sources introduced outside quotes ("A military source told SANA that ..."), (start, key, name): the
+    # referents of a later "the source said".
+    named_sources: list[tuple[int, str, str]] = field(default_factory=list)
 
 
 _SEGMENT = re.compile(r"[^,;:—–()\[\]]+")
@@ -502,7 +509,7 @@ def resolve(text: str, span: tuple[int, int] | None, mem: Memory, cues: QuoteCue
         definite = phrase.split()[0].lower() in ("the", "this", "that", "these", "those")
         key = _singular(head2)
         if definite and len(w2) <= 2:
-            prior = mem.sources.get(key) or mem.last_source
+            prior = _source_before(mem, key, cs)
             if prior is None and key in cues.person_roles:
                 prior = mem.last_person
             if prior is not None:
@@ -538,6 +545,33 @@ def _person_before(mem: Memory, pos: int) -> str | None:
     if i >= 0 and (last is None or last.start is None or mem.named_people[i][0] > last.start):
         return mem.named_people[i][1]
     return last.name if last else None
+
+
+def _source_before(mem: Memory, key: str, pos: int) -> Speaker | None:
+    """The unnamed source "the <key>" at `pos` refers back to: the latest one quoted or introduced before it."""
+    prior = mem.sources.get(key) or mem.last_source
+    for start, k, name in reversed(mem.named_sources):
+        if start < pos and k == key:
+            if prior is None or prior.start is None or start > prior.start:
+                return Speaker(name, start, start + len(name))
+            break
+    return prior
+
+
+def named_sources(text: str, quoted: list[tuple[int, int]], cues: QuoteCues) -> list[tuple[int, str, str]]:
+    """Indefinite source phrases outside quotations ("a Syrian military source") -> [(start, key, name)]."""
+    out = []
+    starts = [q[0] for q in quoted]
+    for m in cues.indefinite_source_re.finditer(text):
+        a = m.start(1)
+        k = bisect.bisect_right(starts, a) - 1
+        if k >= 0 and a < quoted[k][1]:
+            continue
+        if text[max(0, m.start() - 4):m.start()].rstrip().endswith(","):
+            continue  # an appositive ("Ahmad X, a commander in the army,") describes the name before it
+        phrase = m.group(1)
+        out.append((a, _singular(phrase.split()[-1].lower()), _common_case(phrase)))
+    return out
 
 
 def named_people(doc: Doc, quoted: list[tuple[int, int]]) -> list[tuple[int, str]]:
@@ -611,7 +645,7 @@ def find_quotes(doc: Doc, cues: QuoteCues | None = None) -> list[Quote]:
     paras = paragraphs(doc)
     pieces = pair_marks(text, paras, cues)
     quoted = sorted((p.start, p.end) for p in pieces if is_quote(text, p, cues))
-    mem = Memory(named_people=named_people(doc, quoted))
+    mem = Memory(named_people=named_people(doc, quoted), named_sources=named_sources(text, quoted, cues))
     rows: list[Quote] = []
     kept: list[Piece] = []
     for k, p in enumerate(pieces):
