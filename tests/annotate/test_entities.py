@@ -65,3 +65,11 @@ def test_records_from_the_span_group_equal_those_from_the_rows(nlp):
     rows = entities.records(doc)
     del doc.user_data[entities.ROWS_KEY], doc.user_data[entities.CHARS_KEY]
     assert entities.records(doc) == rows
+
+
+def test_common_words_in_a_headline_of_capitals_are_not_acronyms(nlp):
+    doc = nlp(make_doc(nlp, "WHO IS TO BLAME FOR THE US STRIKES ON HTS\n\nThe US said IS was behind it.",
+                       article_id="t"))
+    assert [(s.text, s.kb_id_) for s in doc.spans["wb_entities"]
+            if s.text in ("WHO", "IS", "US", "HTS")] == [("HTS", "Hayat Tahrir al-Sham"), ("US", "United States"),
+                                                          ("IS", "Islamic State")]

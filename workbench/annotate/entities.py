@@ -9,12 +9,13 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from ..config import GAZETTEER_CSV
-from .base import doc_text
+from .base import doc_text, token_starts
 from .gazetteer import GazRow, acronym_key, load_gazetteer, read_rows
 from .mentions import longest_matches
 
@@ -103,7 +104,7 @@ class EntityFinder:
         return out
 
     def __call__(self, doc: Doc) -> Doc:
-        matches = longest_matches(self.lower(doc) + self.orth(doc))
+        matches = longest_matches(self.lower(doc) + _unshouted(doc, self.orth(doc)))
         entries = self.entries
         found = [(s, e) + entries[k] for k, s, e in matches]
         if self.use_model_ents and doc.has_annotation("ENT_IOB"):
@@ -123,6 +124,34 @@ class EntityFinder:
         doc.user_data[ROWS_KEY] = found
         doc.user_data[CHARS_KEY] = ([sp.start_char for sp in spans], [sp.end_char for sp in spans])
         return doc
+
+
+def _shouted(text: str, pos: int) -> bool:
+    """Whether the line around `pos` is written in capitals ("WHO IS TO BLAME FOR IDLIB?")."""
+    a = text.rfind("\n", 0, pos) + 1
+    b = text.find("\n", pos)
+    words = [w for w in text[a:b if b >= 0 else len(text)].split() if sum(c.isalpha() for c in w) > 1]
+    caps = sum(w.isupper() for w in words)
+    return caps >= 3 and caps >= 0.8 * len(words)
+
+
+def _unshouted(doc: Doc, matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Case-sensitive acronym matches minus common words in a line of capitals ("IS", "US", "WHO" in a headline).
+
+    An acronym that is no English word ("HTS", "SDF") still counts there: shouting only hides the case of words.
+    """
+    if not matches:
+        return matches
+    text = doc_text(doc)
+    idx = token_starts(doc)
+    out = []
+    for m in matches:
+        a = int(idx[m[1]])
+        b = int(idx[m[2] - 1]) + len(doc[m[2] - 1])
+        if text[a:b].lower() in STOP_WORDS and _shouted(text, a):
+            continue
+        out.append(m)
+    return out
 
 
 @Language.factory("wb_entities", assigns=["doc.spans"],
