@@ -216,6 +216,10 @@ def test_singular_force_only_for_an_armed_actor(nlp):
         ("force", "forces", "JIHADISTS")]
 
 
+def test_singular_force_guard_word_must_be_in_its_sentence(nlp):
+    assert found(nlp, "The decision was taken by the military. Force was never an option, he said.") == []
+
+
 def test_ceasefire_regime_is_not_a_designation(nlp):
     assert found(nlp, "Moscow said the ceasefire regime was violated twice.") == []
 

@@ -524,7 +524,7 @@ class MentionFinder:
         c = self.cues
         guarded = c.guarded[span.label_]
         if span.end - span.start == 1 and r.lower[span.start] in guarded:
-            before = set(r.lower[max(0, span.start - 2):span.start])
+            before = {r.lower[j] for j in range(max(0, span.start - 2), span.start) if r.idx[j] >= sent_start}
             if not before & guarded[r.lower[span.start]]:
                 return False
         p = span.start - 1
