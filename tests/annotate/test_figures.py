@@ -286,3 +286,13 @@ def test_text_whose_lowercase_changes_length(nlp):
     assert len(text.lower()) != len(text)
     r = one(nlp, text)
     assert (text[r["start"]:r["end"]], r["what"]) == ("At least 12 civilians", "civilians_killed")
+
+
+@pytest.mark.parametrize("text,what", [
+    ("More than 3,500 civilians had left the zone through the corridor, the ministry said.", "displaced"),
+    ("Some 2,000 families sought refuge near the border, aid workers said.", "displaced"),
+    ("Turkey already hosts 3.6 million Syrians, the ministry said.", "refugees"),
+    ("Ankara warned it could not take more, with 3.6 million Syrians already on its soil.", "refugees"),
+])
+def test_leaving_an_area_is_displacement_and_hosting_counts_refugees(nlp, text, what):
+    assert one(nlp, text)["what"] == what
