@@ -220,6 +220,13 @@ def test_singular_force_guard_word_must_be_in_its_sentence(nlp):
     assert found(nlp, "The decision was taken by the military. Force was never an option, he said.") == []
 
 
+@pytest.mark.parametrize("text,term", [("SDF fighters clashed with them.", "fighters"),
+                                       ("UN troops were deployed.", "troops"),
+                                       ("Ankara calls them terrorists linked to the PKK.", "terrorists")])
+def test_named_group_outside_the_codebook_makes_the_actor_unknown(nlp, text, term):
+    assert [(t, a) for _, t, a in found(nlp, text)] == [(term, "UNKNOWN")]
+
+
 def test_ceasefire_regime_is_not_a_designation(nlp):
     assert found(nlp, "Moscow said the ceasefire regime was violated twice.") == []
 

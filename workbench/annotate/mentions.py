@@ -260,7 +260,9 @@ class _Resolver:
         self.lower, self.idx, self.text_ = lower, idx, doc_text(doc)
         self.n = len(self.lower)
         # token index -> entity span carrying an actor (entity rows are plain tuples: a named tuple only where needed)
-        self.ents = [_Ent._make(e) for e in ents if e[4]]
+        # A named organisation that is no party in the codebook ("SDF fighters", "UN troops") still owns the terms
+        # it modifies: it takes part as UNKNOWN rather than letting the term fall back to its default actor.
+        self.ents = [_Ent._make(e) if e[4] else _Ent(*e[:4], UNKNOWN) for e in ents if e[4] or e[2] == "ORG"]
         self.ent_at: dict[int, _Ent] = {i: e for e in self.ents for i in range(e.start, e.end)}
         self.jihadist_ent_starts = sorted(e.start for e in self.ents if e.actor == JIHADISTS)
         self.place_at = {e[1] - 1 for e in ents if not e[4] and e[2] == "GPE"}
