@@ -161,6 +161,22 @@ def test_a_publication_date_after_the_body_is_not_a_comment_stamp():
     assert "comment" not in kinds
 
 
+def test_breadcrumb_menu_is_boilerplate_and_the_title_after_it_the_headline():
+    kinds = classify_lines(["Home | World | Middle East", "Russia announces Idlib ceasefire after weeks of bombardment",
+                            *ARTICLE[1:]])
+    assert kinds[:3] == ["boilerplate", "headline", "body"]
+
+
+def test_title_with_a_site_suffix_is_still_a_headline():
+    kinds = classify_lines(["Russia announces a ceasefire in Idlib province | World news | The Daily", *ARTICLE[1:]])
+    assert kinds[0] == "headline"
+
+
+def test_question_between_paragraphs_is_a_subheading():
+    kinds = classify_lines(ARTICLE + ["What happens next?", "Analysts said it was unclear whether the truce would hold."])
+    assert kinds[3] == "subheading"
+
+
 def test_duplicated_caption_is_caption_twice():
     cap = "Residents inspect a destroyed building in the northern town after an overnight air strike"
     kinds = classify_lines(["Air strikes hit town", "The strikes hit the town overnight, witnesses said.", cap,

@@ -281,7 +281,7 @@ def classify_lines(lines: list[str], cues: BlockCues | None = None) -> list[str]
         elif (
             seen_body
             and words[i] <= cues.subheading_max_words
-            and _is_unpunctuated(s)
+            and (_is_unpunctuated(s) or s.endswith("?"))  # "What happens next?" titles a section too
             and (s[:1].isupper() or s[:1].isdigit())
             and body_like(i + 1)
         ):
