@@ -201,6 +201,16 @@ def test_middle_is_not_read_as_mid(text, surface):
     assert one(text) == (surface, "DATE", "2019-08", "MID")
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("The truce starts at 0600 local time on Saturday.", ("0600 local time on Saturday", "TIME", "2019-08-31T06:00", None)),
+    ("Shelling stopped at 1500 hours on Thursday.", ("1500 hours on Thursday", "TIME", "2019-08-29T15:00", None)),
+    ("Jets struck in the early hours of Thursday.", ("the early hours of Thursday", "DATE", "2019-08-29", None)),
+    ("The ceasefire takes effect on Saturday.", ("Saturday", "DATE", "2019-08-31", None)),
+])
+def test_military_clock_hours_of_a_day_and_announced_start(text, expected):
+    assert one(text) == expected
+
+
 # --- without a publication date -------------------------------------------------------------------------------------
 
 def test_unknown_publication_leaves_relative_values_unresolved():

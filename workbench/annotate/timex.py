@@ -34,7 +34,7 @@ from .base import block_kind_at, doc_text, sentence_bounds, token_starts
 
 SPANS_KEY = "wb_timex"
 _WORD = re.compile(r"[a-z]+|['’]ll\b")
-DIRECTED_KINDS = frozenset({"weekday", "month", "reldate", "posmod", "time_a", "time_b", "clock"})
+DIRECTED_KINDS = frozenset({"weekday", "hours_of", "month", "reldate", "posmod", "time_a", "time_b", "clock"})
 SP = r"[ \t\u00a0]+"  # spaces inside a line only: an expression never crosses a block (line) boundary
 OSP = r"[ \t\u00a0]*"
 _LEFT_GAP = " \t\u00a0"  # what can end the left extension of a match (see find_timexes)
@@ -96,7 +96,7 @@ def _alternatives(cfg: dict) -> dict[str, str]:
     ampm = r"[aApP]\.?[mM]\.?(?![A-Za-z])"
     tz = rf"(?:{OSP}(?:GMT|UTC|Z)\b|{SP}local{SP}time)?"
     clock = (rf"(?:(?:[01]?\d|2[0-3])(?::[0-5]\d)?{OSP}{ampm}|(?:[01]?\d|2[0-3]):[0-5]\d"
-             rf"|[0-2]\d[0-5]\d(?={OSP}(?:GMT|UTC|Z\b|{SP}local|hrs|{SP}hours)))(?:{OSP}hrs)?{tz}")
+             rf"|[0-2]\d[0-5]\d(?={OSP}(?:GMT|UTC|Z\b|{SP}local|hrs|{SP}hours)))(?:{OSP}hrs|{SP}(?i:hours)\b)?{tz}")
     dateanchor = rf"(?:{daydate}|{wd}(?:{SP}{part})?)"
     rel = "(?i:earlier|later)"
     here = "(?i:this|last|next|past|coming)"
@@ -117,15 +117,17 @@ def _alternatives(cfg: dict) -> dict[str, str]:
         ("dayword", "(?i:" + _alt(cfg["day_words"]) + r")\b"),
         ("daydate", daydate),
         ("monyear", rf"{monf},?{SP}{year}"),
+        ("hours_of", "(?i:" + _alt(cfg["hours_of"]) + rf"){SP}(?i:hours){SP}(?i:of){SP}"
+                     rf"(?:{wd}(?:{SP}{part})?|{daydate})"),
         ("weekday", rf"{wd}(?:{SP}{part})?"),
         ("month", rf"{monf}(?!{OSP}\d)"),
+        ("clock", clock),  # before durnum: "1500 hours" is a time of day, not a duration
         ("durnum", rf"{num}(?:{SP}|-){unit}(?:-(?i:long|old))?\b|{unit}-(?i:long)\b"),
         ("set", rf"{sets}\b|(?i:every|each){SP}(?:(?i:day|week|month|year|night|morning)\b|{wd})"),
         ("present", rf"{present}\b"),
         ("bare_units", rf"(?:{vague}{SP})?{units_pl}"),
         ("decade", r"(?:1[89]|20)\d0s"),
         ("year", rf"(?:(?i:early|mid|late)[ -])?(?<![\d.,$£€-]){year}(?![\d,]|\.\d|-\d)"),
-        ("clock", clock),
     ])
 
 
@@ -243,7 +245,8 @@ def _in_set(items: list, key: str, icase: bool, c) -> bool:
 
 def _trigger_words(cfg: dict) -> set[str]:
     """Every word a temporal expression can start with (first words of the vocabulary and of fixed cues)."""
-    lists = [cfg["weekdays"], cfg["months"], cfg["month_abbrevs"], cfg["parts_of_day"], cfg["seasons"],
+    lists = [cfg["weekdays"], cfg["months"], cfg["month_abbrevs"], cfg["parts_of_day"], cfg["hours_of"],
+             cfg["seasons"],
              cfg["day_words"], cfg["number_words"], cfg["vague_counts"],
              [k[4:] if k.startswith("the ") else k for k in cfg["position_mods"]], cfg["sets"], cfg["present_words"],
              [u + "s" for u in cfg["units"]], cfg["units"], ["centuries"],
@@ -261,7 +264,7 @@ def _left_regexes(cfg: dict) -> dict[str, re.Pattern]:
     the = rf"\b(?i:the){SP}\Z"
     qual = r"\b(?i:" + _alt([*cfg["approx_words"], *cfg["more_words"]]) + rf"){SP}\Z"
     return {k: re.compile(v) for k, v in {
-        "durrel": the, "reldate": the, "posmod": the, "season": the, "decade": the,
+        "durrel": the, "reldate": the, "posmod": the, "season": the, "decade": the, "hours_of": the,
         "ago": rf"{qual[:-2]}(?:(?i:an?){SP})?\Z|\b(?i:an?){SP}\Z", "durnum": qual,
         "set": rf"\b(?i:almost|nearly){SP}\Z", "bare_units": rf"\b(?i:an?){SP}\Z",
     }.items()}
@@ -449,8 +452,8 @@ def _find_weekday(text: str, vocab: Vocab) -> int | None:
 _DAYDATE_MD = re.compile(r"([A-Za-z]+)\.?[ \t\u00a0]+(\d{1,2})(?!\d)(?:st|nd|rd|th)?(?:,?[ \t\u00a0]+(\d{4}))?")
 _DAYDATE_DM = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[ \t\u00a0]+(?:of[ \t\u00a0]+)?([A-Za-z]+)\.?(?:,?[ \t\u00a0]+(\d{4}))?")
 _ISO = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
-_CLOCK = re.compile(r"(?<![\d:])(\d{1,2})(?::?(\d\d))?[ \t\u00a0]*(?:([aApP])\.?[mM]\.?)?(?:[ \t\u00a0]*hrs)?"
-                    r"(?:[ \t\u00a0]*(GMT|UTC|Z)\b)?")
+_CLOCK = re.compile(r"(?<![\d:])(\d{1,2})(?::?(\d\d))?[ \t\u00a0]*(?:([aApP])\.?[mM]\.?)?(?:[ \t\u00a0]*(hrs|hours))?"
+                    r"(?:[ \t\u00a0]*(GMT|UTC|Z)\b|[ \t\u00a0]*(local[ \t\u00a0]+time))?")
 
 
 def _calendar_date(text: str, ctx: Context) -> str | None:
@@ -498,11 +501,13 @@ def _clock_value(text: str) -> str | None:
     """The clock time in `text` ("6am", "6:00 am", "0300 GMT") -> "T06:00" / "T03:00Z", None if absent."""
     best = None
     for m in _CLOCK.finditer(text):
-        h, mi, ap, tz = m.group(1), m.group(2), m.group(3), m.group(4)
+        h, mi, ap, tz = m.group(1), m.group(2), m.group(3), m.group(5)
+        # "0600 hrs", "0600 local time": a marker other than a zone also makes four digits a military clock time.
+        marked = tz or m.group(4) or m.group(6)
         if not (ap or mi or tz):
             continue
         hour, minute = int(h), int(mi or 0)
-        if len(h) == 2 and mi and not ap and ":" not in m.group(0) and not tz:
+        if len(h) == 2 and mi and not ap and ":" not in m.group(0) and not marked:
             continue
         if ap and ap.lower() == "p" and hour < 12:
             hour += 12
@@ -587,7 +592,7 @@ def resolve(kind: str, text: str, ctx: Context) -> tuple[str, str, str | None] |
     if kind == "dayword":
         off = next(v for k, v in cfg["day_words"].items() if low == k)
         return "DATE", _date(pub + dt.timedelta(days=off)) if pub else "XXXX-XX-XX", None
-    if kind in ("daydate", "weekday"):
+    if kind in ("daydate", "weekday", "hours_of"):
         return "DATE", _anchor_date(text, ctx), None
     if kind == "monyear":
         m = re.match(r"([A-Za-z]+)\W+(\d{4})", text)
