@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -266,10 +267,25 @@ class Memory:
     bodies: list[Speaker] = field(default_factory=list)
     # People the article names outside quotes, (start char, name) in text order: "he told reporters" may refer to
     # someone named in reported speech ("Cavusoglu said Ankara would ...") rather than to an earlier quote's speaker.
-    named_people: list[tuple[int, str]] = field(default_factory=list)
+    named_people: list[tuple[int, str]] | None = None
+    find_people: Callable[[], list[tuple[int, str]]] | None = None
     # Unnamed sources introduced outside quotes ("A military source told SANA that ..."), (start, key, name): the
     # referents of a later "the source said".
-    named_sources: list[tuple[int, str, str]] = field(default_factory=list)
+    named_sources: list[tuple[int, str, str]] | None = None
+    # Finding those scans the whole text, so it runs only when a quote says "the source" (few articles do).
+    find_sources: Callable[[], list[tuple[int, str, str]]] | None = None
+
+    def people_named(self) -> list[tuple[int, str]]:
+        """The people named outside quotes, found on first use (only a pronoun speaker needs them)."""
+        if self.named_people is None:
+            self.named_people = self.find_people() if self.find_people else []
+        return self.named_people
+
+    def sources_named(self) -> list[tuple[int, str, str]]:
+        """The unnamed sources introduced outside quotes, found on first use."""
+        if self.named_sources is None:
+            self.named_sources = self.find_sources() if self.find_sources else []
+        return self.named_sources
 
 
 _SEGMENT = re.compile(r"[^,;:—–()\[\]]+")
@@ -541,16 +557,17 @@ def resolve(text: str, span: tuple[int, int] | None, mem: Memory, cues: QuoteCue
 def _person_before(mem: Memory, pos: int) -> str | None:
     """The person a pronoun at `pos` refers back to: whoever was named last, as a speaker or in the text."""
     last = mem.last_person
-    i = bisect.bisect_left(mem.named_people, (pos,)) - 1
-    if i >= 0 and (last is None or last.start is None or mem.named_people[i][0] > last.start):
-        return mem.named_people[i][1]
+    people = mem.people_named()
+    i = bisect.bisect_left(people, (pos,)) - 1
+    if i >= 0 and (last is None or last.start is None or people[i][0] > last.start):
+        return people[i][1]
     return last.name if last else None
 
 
 def _source_before(mem: Memory, key: str, pos: int) -> Speaker | None:
     """The unnamed source "the <key>" at `pos` refers back to: the latest one quoted or introduced before it."""
     prior = mem.sources.get(key) or mem.last_source
-    for start, k, name in reversed(mem.named_sources):
+    for start, k, name in reversed(mem.sources_named()):
         if start < pos and k == key:
             if prior is None or prior.start is None or start > prior.start:
                 return Speaker(name, start, start + len(name))
@@ -645,7 +662,7 @@ def find_quotes(doc: Doc, cues: QuoteCues | None = None) -> list[Quote]:
     paras = paragraphs(doc)
     pieces = pair_marks(text, paras, cues)
     quoted = sorted((p.start, p.end) for p in pieces if is_quote(text, p, cues))
-    mem = Memory(named_people=named_people(doc, quoted), named_sources=named_sources(text, quoted, cues))
+    mem = Memory(find_people=lambda: named_people(doc, quoted), find_sources=lambda: named_sources(text, quoted, cues))
     rows: list[Quote] = []
     kept: list[Piece] = []
     for k, p in enumerate(pieces):
