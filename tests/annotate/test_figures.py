@@ -296,3 +296,7 @@ def test_text_whose_lowercase_changes_length(nlp):
 ])
 def test_leaving_an_area_is_displacement_and_hosting_counts_refugees(nlp, text, what):
     assert one(nlp, text)["what"] == what
+
+
+def test_martyred_counts_as_killed(nlp):
+    assert one(nlp, "The ministry said 2 soldiers were martyred in the attack.")["what"] == "soldiers_killed"
