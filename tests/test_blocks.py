@@ -295,3 +295,10 @@ def test_trivial_line_after_a_paragraph_is_not_a_duplicate_caption(trivial):
             "months, according to a statement.")
     kinds = classify_lines(["Talks to resume", para, trivial, "Diplomats expect the next round to focus on aid."])
     assert kinds[1] == "body" and kinds[2] != "caption"
+
+
+def test_a_long_line_of_separators_is_classified():
+    # A cue regex with ambiguous spaces around separators backtracked exponentially on such a line (this test
+    # then never returned); items that cannot start or end with a space split the line one way only.
+    line = " | ".join(["a    "] * 14) + " | " + "x" * 30  # 29 words: short enough for the boilerplate cues
+    assert classify_lines(ARTICLE + [line])[-1] == "body"
