@@ -307,8 +307,8 @@ def test_pronoun_prefers_the_person_named_last(nlp_ents):
 
 
 def test_person_named_inside_a_quote_is_not_the_pronoun_referent(nlp_ents):
-    text = ("Mevlut Cavusoglu spoke in Ankara. "
-            "\u201cWe told Vladimir Putin that the attacks must stop now,\u201d he said.")
+    text = ("Mevlut Cavusoglu told reporters in Ankara about the talks. "
+            "\u201cWe met Vladimir Putin, who said the attacks must stop now,\u201d he said.")
     assert [r["speaker"] for r in run(nlp_ents, text)] == ["Mevlut Cavusoglu"]
 
 
@@ -322,3 +322,10 @@ def test_a_source_named_inside_a_quote_is_not_a_referent(nlp):
     text = ("\u201cWe heard it from a local source in the town last night,\u201d the official said. "
             "\u201cThe roads have been closed since the morning,\u201d the source said.")
     assert [r["speaker"] for r in run(nlp, text)] == ["official", "official"]
+
+
+def test_a_name_met_in_passing_is_not_the_pronoun_referent(nlp_ents):
+    text = ("\u201cWe will keep fighting for our land,\u201d said Mustafa Bakour. "
+            "His group has fought near towns that Vladimir Putin once promised to spare. "
+            "\u201cWe will not leave this place,\u201d he added.")
+    assert [r["speaker"] for r in run(nlp_ents, text)] == ["Mustafa Bakour", "Mustafa Bakour"]

@@ -591,8 +591,17 @@ def named_sources(text: str, quoted: list[tuple[int, int]], cues: QuoteCues) -> 
     return out
 
 
-def named_people(doc: Doc, quoted: list[tuple[int, int]]) -> list[tuple[int, str]]:
-    """People wb_entities found outside quotations -> [(start char, canonical name or surface)] in text order."""
+def _reports_speech(text: str, end: int, cues: QuoteCues) -> bool:
+    """Whether a name ending at `end` is the subject of a speech verb: "Cavusoglu said", "Lavrov, the minister, told"."""
+    after = text[end:end + 60]
+    stop = re.search(r"[.!?\n]", after)
+    v = cues.verb_re.search(after, 0, stop.start() if stop else len(after))
+    return v is not None and len(after[:v.start()].split()) <= 4
+
+
+def named_people(doc: Doc, quoted: list[tuple[int, int]], cues: QuoteCues) -> list[tuple[int, str]]:
+    """People wb_entities found outside quotations as the subject of a speech verb -> [(start char, canonical name
+    or surface)] in text order. A name met in passing ("the town Erdogan visited") is no referent for "he said"."""
     rows = doc.user_data.get(ENTITY_ROWS_KEY)
     chars = doc.user_data.get(ENTITY_CHARS_KEY)
     if rows is None or chars is None:
@@ -608,7 +617,8 @@ def named_people(doc: Doc, quoted: list[tuple[int, int]]) -> list[tuple[int, str
         k = bisect.bisect_right(starts, a) - 1
         if k >= 0 and a < quoted[k][1]:
             continue  # named inside a quotation: not who is speaking
-        out.append((a, canonical or text[a:b]))
+        if _reports_speech(text, b, cues):
+            out.append((a, canonical or text[a:b]))
     return out
 
 
@@ -662,7 +672,7 @@ def find_quotes(doc: Doc, cues: QuoteCues | None = None) -> list[Quote]:
     paras = paragraphs(doc)
     pieces = pair_marks(text, paras, cues)
     quoted = sorted((p.start, p.end) for p in pieces if is_quote(text, p, cues))
-    mem = Memory(find_people=lambda: named_people(doc, quoted), find_sources=lambda: named_sources(text, quoted, cues))
+    mem = Memory(find_people=lambda: named_people(doc, quoted, cues), find_sources=lambda: named_sources(text, quoted, cues))
     rows: list[Quote] = []
     kept: list[Piece] = []
     for k, p in enumerate(pieces):
