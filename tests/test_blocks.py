@@ -267,13 +267,14 @@ def test_lower_keeps_words():
 
 
 def _iter_lines_by_find(text):
-    """The former find-based iter_lines, kept as a reference."""
+    """The former find-based iter_lines, kept as a reference (lines end at "\n", or at "\r" in a file without "\n")."""
+    brk = "\r" if "\n" not in text and "\r" in text else "\n"
     pos, n, line_no = 0, len(text), 0
     while pos <= n:
         line_no += 1
-        nl = text.find("\n", pos)
+        nl = text.find(brk, pos)
         end = n if nl < 0 else nl
-        line_end = end - 1 if end > pos and text[end - 1] == "\r" else end
+        line_end = end - 1 if brk == "\n" and end > pos and text[end - 1] == "\r" else end
         if text[pos:line_end].strip():
             yield (line_no, pos, line_end)
         if nl < 0:
@@ -302,3 +303,12 @@ def test_a_long_line_of_separators_is_classified():
     # then never returned); items that cannot start or end with a space split the line one way only.
     line = " | ".join(["a    "] * 14) + " | " + "x" * 30  # 29 words: short enough for the boilerplate cues
     assert classify_lines(ARTICLE + [line])[-1] == "body"
+
+
+def test_lines_broken_by_carriage_returns_only_are_lines():
+    text = "Army retakes town\rThe army retook the town on Monday, officials said.\r\rIt was quiet."
+    blocks = segment(text, "t")
+    assert [text[b.start:b.end] for b in blocks] == ["Army retakes town",
+                                                     "The army retook the town on Monday, officials said.",
+                                                     "It was quiet."]
+    assert [b.line_no for b in blocks] == [1, 2, 4]

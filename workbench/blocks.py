@@ -173,11 +173,13 @@ def load_cues(path: str | Path = BLOCKS_YAML) -> BlockCues:
 def iter_lines(text: str) -> Iterator[Line]:
     """Yield the non-blank lines of `text` with offsets; a trailing CR (CRLF files) is not part of the line."""
     # One C-level split is cheaper than a find per line; "\r" is whitespace, so it does not change blankness.
+    # A file with no "\n" but "\r" breaks (classic Mac OS) has its lines split on "\r": else it is one block.
+    sep = "\r" if "\n" not in text and "\r" in text else "\n"
     start = 0
-    for line_no, raw in enumerate(text.split("\n"), 1):
+    for line_no, raw in enumerate(text.split(sep), 1):
         end = start + len(raw)
         if raw.strip():
-            yield Line(line_no, start, end - 1 if raw[-1] == "\r" else end)
+            yield Line(line_no, start, end - 1 if raw[-1] == "\r" and sep == "\n" else end)
         start = end + 1
 
 
