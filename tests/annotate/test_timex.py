@@ -211,6 +211,17 @@ def test_military_clock_hours_of_a_day_and_announced_start(text, expected):
     assert one(text) == expected
 
 
+def test_clock_times_take_the_date_that_follows_them():
+    found = tx("The ceasefire takes effect at 0600 local time (0300 GMT) on Saturday.")
+    assert [(s, v) for s, _, v, _ in found] == [("0600 local time", "2019-08-31T06:00"),
+                                                ("0300 GMT", "2019-08-31T03:00Z"), ("Saturday", "2019-08-31")]
+
+
+def test_clock_time_keeps_the_publication_date_when_the_date_is_elsewhere():
+    found = tx("It began at 6 a.m. Witnesses said on Thursday that it was calm.")
+    assert found[0][:3] == ("6 a.m.", "TIME", "2019-08-30T06:00")
+
+
 # --- without a publication date -------------------------------------------------------------------------------------
 
 def test_unknown_publication_leaves_relative_values_unresolved():

@@ -715,6 +715,7 @@ def find_timexes(text: str, *, published: dt.date | None = None, vocab: Vocab | 
     vocab = vocab or load_vocab()
     cache, lefts = vocab.cache, vocab.left
     out = []
+    clocks: list[bool] = []  # whether each row is a bare clock time (its date taken from publication)
     for m in _matches(text, vocab):
         kind = m.lastgroup
         start, end = m.span()
@@ -758,6 +759,28 @@ def find_timexes(text: str, *, published: dt.date | None = None, vocab: Vocab | 
         if res is None:
             continue
         out.append((start, end, *res, s0, s1))
+        clocks.append(kind == "clock")
+    return _anchor_clocks(text, out, clocks)
+
+
+# Between a bare clock time and the date it belongs to: "0300 GMT) on Saturday", "0600 local time (0300 GMT) on".
+_CLOCK_TO_DATE = re.compile(r"[\s(),]*(?:on[\s(),]+)?")
+_FULL_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def _anchor_clocks(text: str, out: list[tuple], clocks: list[bool]) -> list[tuple]:
+    """Give a bare clock time the date of the expression right after it in its sentence ("0600 local time (0300
+    GMT) on Saturday" -> both on Saturday's date) instead of the publication date -> the rows, updated."""
+    for i in range(len(out) - 2, -1, -1):
+        if not clocks[i]:
+            continue
+        start, end, typ, value, mod, s0, s1 = out[i]
+        nxt = out[i + 1]
+        if nxt[0] >= s1 or _CLOCK_TO_DATE.fullmatch(text, end, nxt[0]) is None:
+            continue
+        date = _FULL_DATE.match(nxt[3])
+        if date and "T" in value:
+            out[i] = (start, end, typ, date.group(0) + value[value.index("T"):], mod, s0, s1)
     return out
 
 
