@@ -34,10 +34,12 @@ def nlp():
 
 
 def expected_lines(text: str) -> list[tuple[int, int]]:
-    """Non-blank lines computed independently of blocks.iter_lines: split on \\n, drop one trailing \\r."""
+    """Non-blank lines computed independently of blocks.iter_lines: split on \\n, drop one trailing \\r (a text
+    without any \\n but with \\r breaks is split on \\r)."""
     out, pos = [], 0
-    for line in text.split("\n"):
-        end = pos + len(line) - (1 if line.endswith("\r") else 0)
+    brk = "\r" if "\n" not in text and "\r" in text else "\n"
+    for line in text.split(brk):
+        end = pos + len(line) - (1 if brk == "\n" and line.endswith("\r") else 0)
         if text[pos:end].strip():
             out.append((pos, end))
         pos += len(line) + 1

@@ -1,5 +1,7 @@
 """Segment an article's text into blocks: one block per non-blank line, each of one kind.
 
+Lines end at "\n" (a trailing "\r" is not part of the line); a text with no "\n" but "\r" breaks ends them at "\r".
+
 Kinds (CODEBOOK): headline, body, subheading, caption, attribution, boilerplate, comment. The cues are data
 (`data/blocks.yaml`); this module fixes only their precedence and the shape rules (line length, final punctuation,
 position between paragraphs, repetition), which are our own science and have no library equivalent.
