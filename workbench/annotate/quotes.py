@@ -266,7 +266,7 @@ class Memory:
     persons: dict[str, str] = field(default_factory=dict)  # surname (lower) -> canonical full name
     bodies: list[Speaker] = field(default_factory=list)
     # People the article names outside quotes, (start char, name) in text order: "he told reporters" may refer to
-    # someone named in reported speech ("Cavusoglu said Ankara would ...") rather than to an earlier quote's speaker.
+    # someone named in reported speech ("the minister said Ankara would ...") rather than to an earlier quote's speaker.
     named_people: list[tuple[int, str]] | None = None
     find_people: Callable[[], list[tuple[int, str]]] | None = None
     # Unnamed sources introduced outside quotes ("A military source told SANA that ..."), (start, key, name): the
@@ -592,7 +592,7 @@ def named_sources(text: str, quoted: list[tuple[int, int]], cues: QuoteCues) -> 
 
 
 def _reports_speech(text: str, end: int, cues: QuoteCues) -> bool:
-    """Whether a name ending at `end` is the subject of a speech verb: "Cavusoglu said", "Lavrov, the minister, told"."""
+    """Whether a name ending at `end` is the subject of a speech verb: "Haddad said", "Haddad, the commander, told"."""
     after = text[end:end + 60]
     stop = re.search(r"[.!?\n]", after)
     v = cues.verb_re.search(after, 0, stop.start() if stop else len(after))
