@@ -329,3 +329,9 @@ def test_a_name_met_in_passing_is_not_the_pronoun_referent(nlp_ents):
             "His group has fought near towns that Vladimir Putin once promised to spare. "
             "\u201cWe will not leave this place,\u201d he added.")
     assert [r["speaker"] for r in run(nlp_ents, text)] == ["Mustafa Bakour", "Mustafa Bakour"]
+
+
+def test_the_centre_refers_to_a_body_named_in_reported_speech(nlp_ents):
+    text = ("The army will cease fire from Saturday, the Russian Centre for Reconciliation said on Friday.\n\n"
+            "\u201cWe call on all armed groups to join the peace process now,\u201d the centre said in a statement.")
+    assert [r["speaker"] for r in run(nlp_ents, text)] == ["Russian Reconciliation Centre"]

@@ -272,6 +272,8 @@ class Memory:
     # Unnamed sources introduced outside quotes ("A military source told SANA that ..."), (start, key, name): the
     # referents of a later "the source said".
     named_sources: list[tuple[int, str, str]] | None = None
+    named_bodies: list[tuple[int, str, str]] | None = None
+    find_bodies: Callable[[], list[tuple[int, str, str]]] | None = None
     # Finding those scans the whole text, so it runs only when a quote says "the source" (few articles do).
     find_sources: Callable[[], list[tuple[int, str, str]]] | None = None
 
@@ -280,6 +282,12 @@ class Memory:
         if self.named_people is None:
             self.named_people = self.find_people() if self.find_people else []
         return self.named_people
+
+    def bodies_named(self) -> list[tuple[int, str, str]]:
+        """Organisations named outside quotes, (start, surface, canonical), found on first use."""
+        if self.named_bodies is None:
+            self.named_bodies = self.find_bodies() if self.find_bodies else []
+        return self.named_bodies
 
     def sources_named(self) -> list[tuple[int, str, str]]:
         """The unnamed sources introduced outside quotes, found on first use."""
@@ -537,8 +545,12 @@ def resolve(text: str, span: tuple[int, int] | None, mem: Memory, cues: QuoteCue
     if any(w in cues.org_words for w in w2):
         return _remember(mem, Speaker(_alias(core, cues), cs, ce), "ORG", cues)
     if head2.capitalize() in cues.org_words:
-        # "the ministry said": the body named before whose name holds that word, else the word itself.
+        # "the ministry said": the body named before whose name holds that word (as a speaker or anywhere in the
+        # text: "the Russian Centre for Reconciliation ... said Friday"), else the word itself.
         prior = next((b for b in reversed(mem.bodies) if b.name and head2 in b.name.lower()), None)
+        named = _body_before(mem, head2, cs)
+        if named is not None and (prior is None or prior.start is None or named[0] > prior.start):
+            return Speaker(named[1], cs, ce)
         return Speaker(prior.name, cs, ce) if prior else _remember(mem, Speaker(core2, cs, ce), "ORG", cues)
     name = person_name(core2, cues)
     if name:
@@ -562,6 +574,14 @@ def _person_before(mem: Memory, pos: int) -> str | None:
     if i >= 0 and (last is None or last.start is None or people[i][0] > last.start):
         return people[i][1]
     return last.name if last else None
+
+
+def _body_before(mem: Memory, word: str, pos: int) -> tuple[int, str] | None:
+    """The latest organisation named outside quotes before `pos` whose name (as written or canonical) holds `word`."""
+    for start, surface, name in reversed(mem.bodies_named()):
+        if start < pos and (word in surface.lower() or word in name.lower()):
+            return start, name
+    return None
 
 
 def _source_before(mem: Memory, key: str, pos: int) -> Speaker | None:
@@ -599,9 +619,8 @@ def _reports_speech(text: str, end: int, cues: QuoteCues) -> bool:
     return v is not None and len(after[:v.start()].split()) <= 4
 
 
-def named_people(doc: Doc, quoted: list[tuple[int, int]], cues: QuoteCues) -> list[tuple[int, str]]:
-    """People wb_entities found outside quotations as the subject of a speech verb -> [(start char, canonical name
-    or surface)] in text order. A name met in passing ("the town Erdogan visited") is no referent for "he said"."""
+def _entities_outside(doc: Doc, quoted: list[tuple[int, int]], label: str) -> list[tuple[int, int, str]]:
+    """wb_entities of one label outside quotations -> [(start char, end char, canonical or surface)]."""
     rows = doc.user_data.get(ENTITY_ROWS_KEY)
     chars = doc.user_data.get(ENTITY_CHARS_KEY)
     if rows is None or chars is None:
@@ -611,15 +630,27 @@ def named_people(doc: Doc, quoted: list[tuple[int, int]], cues: QuoteCues) -> li
     text = doc_text(doc)
     starts = [q[0] for q in quoted]
     out = []
-    for (_, _, label, canonical, _), a, b in zip(rows, *chars):
-        if label != "PERSON":
+    for (_, _, lab, canonical, _), a, b in zip(rows, *chars):
+        if lab != label:
             continue
         k = bisect.bisect_right(starts, a) - 1
         if k >= 0 and a < quoted[k][1]:
             continue  # named inside a quotation: not who is speaking
-        if _reports_speech(text, b, cues):
-            out.append((a, canonical or text[a:b]))
+        out.append((a, b, canonical or text[a:b]))
     return out
+
+
+def named_bodies(doc: Doc, quoted: list[tuple[int, int]]) -> list[tuple[int, str, str]]:
+    """Organisations named outside quotations -> [(start char, surface, canonical name or surface)] in text order."""
+    text = doc_text(doc)
+    return [(a, text[a:b], name) for a, b, name in _entities_outside(doc, quoted, "ORG")]
+
+
+def named_people(doc: Doc, quoted: list[tuple[int, int]], cues: QuoteCues) -> list[tuple[int, str]]:
+    """People wb_entities found outside quotations as the subject of a speech verb -> [(start char, canonical name
+    or surface)] in text order. A name met in passing ("the town Erdogan visited") is no referent for "he said"."""
+    text = doc_text(doc)
+    return [(a, name) for a, b, name in _entities_outside(doc, quoted, "PERSON") if _reports_speech(text, b, cues)]
 
 
 def _document_head(words: list[str], cues: QuoteCues) -> int | None:
@@ -672,7 +703,9 @@ def find_quotes(doc: Doc, cues: QuoteCues | None = None) -> list[Quote]:
     paras = paragraphs(doc)
     pieces = pair_marks(text, paras, cues)
     quoted = sorted((p.start, p.end) for p in pieces if is_quote(text, p, cues))
-    mem = Memory(find_people=lambda: named_people(doc, quoted, cues), find_sources=lambda: named_sources(text, quoted, cues))
+    mem = Memory(find_people=lambda: named_people(doc, quoted, cues),
+                 find_sources=lambda: named_sources(text, quoted, cues),
+                 find_bodies=lambda: named_bodies(doc, quoted))
     rows: list[Quote] = []
     kept: list[Piece] = []
     for k, p in enumerate(pieces):
