@@ -300,3 +300,14 @@ def test_leaving_an_area_is_displacement_and_hosting_counts_refugees(nlp, text, 
 
 def test_martyred_counts_as_killed(nlp):
     assert one(nlp, "The ministry said 2 soldiers were martyred in the attack.")["what"] == "soldiers_killed"
+
+
+@pytest.mark.parametrize("text", ["Abu Mohammed, 45, a father of five living in a tent, said he had no money.",
+                                  "Children aged 10 and 12 were killed in the raid."])
+def test_family_size_age_and_document_numbers_are_not_figures(nlp, text):
+    assert run(nlp, text) == []
+
+
+def test_a_count_after_an_excluded_number_still_counts(nlp):
+    rows = run(nlp, "Children aged 10 and 12 were killed, and 12 civilians were wounded.")
+    assert [r["text"] for r in rows] == ["12 civilians"]

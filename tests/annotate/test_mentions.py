@@ -228,7 +228,8 @@ def test_named_group_outside_the_codebook_makes_the_actor_unknown(nlp, text, ter
 
 
 @pytest.mark.parametrize("text,term,actor", [("Russian occupation forces shelled the town.", "forces", "RUSSIA"),
-                                             ("Iran-backed sectarian militias advanced.", "militias", "IRAN_AXIS")])
+                                             ("Iran-backed sectarian militias advanced.", "militias", "IRAN_AXIS"),
+                                             ("Iran-backed Shiite militias advanced.", "militias", "IRAN_AXIS")])
 def test_stance_words_inside_the_noun_phrase_keep_the_owner(nlp, text, term, actor):
     assert [(t, a) for _, t, a in found(nlp, text)] == [(term, actor)]
 

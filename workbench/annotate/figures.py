@@ -90,9 +90,11 @@ class FigureCues:
     event_units: dict
     rules: tuple
     months: frozenset = frozenset()
+    not_after_re: re.Pattern | None = None  # words right before a number that make it no count ("father of five")
 
 
-_REGEX_FIELDS = ("number_re", "qualifier_re", "np_re", "noun_re", "not_counted_re", "event_re")
+NOT_AFTER_CHARS = 60  # a not_after phrase and a short list of numbers ("aged 10 and 12")
+_REGEX_FIELDS = ("number_re", "qualifier_re", "np_re", "noun_re", "not_counted_re", "event_re", "not_after_re")
 
 
 @lru_cache(maxsize=4)
@@ -152,6 +154,7 @@ def load_cues(numbers_path: str | Path = NUMBERS_YAML, figures_path: str | Path 
         noun_class=nouns,
         units={cls: spec.get("unit") for cls, spec in fig["nouns"].items()},
         not_counted_re=re.compile(rf"(?:\s+(?!(?:{stops})\b){_WORD}){{0,3}}?\s*(?:{notc})(?!\w)", re.I),
+        not_after_re=re.compile(rf"(?:^|(?<=[\s(]))(?:{_alt(fig['not_after']) if fig.get('not_after') else '(?!x)x'})\s+(?:\d+\s*(?:,|and|or|to|-)\s*){{0,4}}$", re.I),
         event_re=re.compile(rf"\b(?:{_alt(events)})\b", re.I),
         event_firsts=tuple(sorted({p.split()[0] for p in events})),
         triggers=tuple(sorted({w.lower() for phrase in [*words, *vague, *fractions] for w in phrase.split()}
@@ -500,6 +503,8 @@ def find_figures(doc: Doc, cues: FigureCues | None = None) -> list[Figure]:
             b = bisect.bisect_right(starts, ns) - 1
             if b < 0 or ns >= blocks[b].end or not counted_kind[b]:
                 continue
+        if rx.not_after_re.search(src, max(0, ns - NOT_AFTER_CHARS), ns):
+            continue  # "a father of five", "aged 45", "Resolution 2254": no count of the conflict
         value, vague = number_value(m, cues)
         digits = m.group("digits")
         if digits and len(digits) == 4 and date_part(m, value, text, cues) == "year":
