@@ -311,3 +311,8 @@ def test_family_size_age_and_document_numbers_are_not_figures(nlp, text):
 def test_a_count_after_an_excluded_number_still_counts(nlp):
     rows = run(nlp, "Children aged 10 and 12 were killed, and 12 civilians were wounded.")
     assert [r["text"] for r in rows] == ["12 civilians"]
+
+
+def test_toll_rises_to_a_bare_number_in_a_headline(nlp):
+    rows = run(nlp, "The death toll rises to 40 after the market strike.")
+    assert [(r["value"], r["what"]) for r in rows] == [(40.0, "killed")]

@@ -335,3 +335,9 @@ def test_the_centre_refers_to_a_body_named_in_reported_speech(nlp_ents):
     text = ("The army will cease fire from Saturday, the Russian Centre for Reconciliation said on Friday.\n\n"
             "\u201cWe call on all armed groups to join the peace process now,\u201d the centre said in a statement.")
     assert [r["speaker"] for r in run(nlp_ents, text)] == ["Russian Reconciliation Centre"]
+
+
+def test_quoted_as_saying_after_the_quote_names_the_one_quoted(nlp):
+    text = ("The army denied targeting civilians. \u201cOur forces only strike terrorist positions,\u201d state "
+            "television quoted a military source as saying.")
+    assert [r["speaker"] for r in run(nlp, text)] == ["military source"]

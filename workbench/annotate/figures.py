@@ -91,6 +91,7 @@ class FigureCues:
     rules: tuple
     months: frozenset = frozenset()
     not_after_re: re.Pattern | None = None  # words right before a number that make it no count ("father of five")
+    toll_link_re: re.Pattern | None = None  # "the death toll rose to 45": the words between a toll and its number
 
 
 NOT_AFTER_CHARS = 60  # a not_after phrase and a short list of numbers ("aged 10 and 12")
@@ -154,6 +155,7 @@ def load_cues(numbers_path: str | Path = NUMBERS_YAML, figures_path: str | Path 
         noun_class=nouns,
         units={cls: spec.get("unit") for cls, spec in fig["nouns"].items()},
         not_counted_re=re.compile(rf"(?:\s+(?!(?:{stops})\b){_WORD}){{0,3}}?\s*(?:{notc})(?!\w)", re.I),
+        toll_link_re=re.compile(rf"(?:\s+(?:{_alt(fig['toll_links'])}))+\s+", re.I),
         not_after_re=re.compile(rf"(?:^|(?<=[\s(]))(?:{_alt(fig['not_after']) if fig.get('not_after') else '(?!x)x'})\s+(?:\d+\s*(?:,|and|or|to|-)\s*){{0,4}}$", re.I),
         event_re=re.compile(rf"\b(?:{_alt(events)})\b", re.I),
         event_firsts=tuple(sorted({p.split()[0] for p in events})),
@@ -344,12 +346,10 @@ def decide_what(noun: str | None, event: str | None, cues: FigureCues) -> str:
     return noun or event or "count"
 
 
-_TOLL_LINK = re.compile(r"(?:\s+(?:has|had|have|now|rose|risen|climbed|reached|hit|jumped|increased|stood|stands|"
-                        r"was|is|to|at|of))+\s+", re.I)
 _AUX = re.compile(r"(?:\s+(?:were|was|are|is|have|has|had|been|being|reportedly|also))*\s+$|\s*$", re.I)
 
 
-def _event_adjacent(text: str, ns: int, ne: int, events: Events) -> str | None:
+def _event_adjacent(text: str, ns: int, ne: int, events: Events, toll_link: re.Pattern) -> str | None:
     """The class of an event cue touching a bare number ("killed 12", "1,200 wounded", "17 were injured") or None."""
     i = bisect.bisect_left(events.starts, ne)
     if i < len(events.starts) and events.starts[i] - ne <= 30 and _AUX.fullmatch(text, ne, events.starts[i]):
@@ -360,7 +360,7 @@ def _event_adjacent(text: str, ns: int, ne: int, events: Events) -> str | None:
         if not gap.strip():
             return events.classes[j]
         # "the death toll rose to 45": a toll links to its number through a verb and a preposition.
-        if text[events.starts[j]:events.ends[j]].lower().endswith("toll") and _TOLL_LINK.fullmatch(gap):
+        if text[events.starts[j]:events.ends[j]].lower().endswith("toll") and toll_link.fullmatch(gap):
             return events.classes[j]
     return None
 
@@ -528,7 +528,7 @@ def find_figures(doc: Doc, cues: FigureCues | None = None) -> list[Figure]:
             events = doc_events(src, hits, idx, rx)
         if np is None:
             pre = noun_before(src, ns, rx)
-            adjacent = _event_adjacent(text, ns, ne, events)
+            adjacent = _event_adjacent(text, ns, ne, events, cues.toll_link_re)
             magnitude = bool(m.group("dmag") or m.group("fmag")) or value >= 1_000_000
             if not (qual or vague or magnitude or pre or adjacent):
                 continue

@@ -348,6 +348,11 @@ def _sentence_start(text: str, s: int, e: int) -> int:
     return s + starts[-1] if starts else s
 
 
+# "state media quoted a military source as saying": the one quoted speaks ("X was quoted by Y as saying" is left to
+# the subject rule, which finds X before "was").
+_QUOTED_AS = re.compile(r"\bquoted\s+(?!by\b)((?:[\w'’-]+\s+){0,8}?[\w'’-]+)\s+as\s+saying\b", re.I)
+
+
 def after_attribution(text: str, piece: Piece, ctx_end: int, cues: QuoteCues, *,
                       lower: str | None = None) -> tuple[int, int] | None:
     """The speaker phrase after a closing mark ("..., X said" / "..., said X") -> (start, end) or None."""
@@ -368,6 +373,10 @@ def after_attribution(text: str, piece: Piece, ctx_end: int, cues: QuoteCues, *,
     if acc is not None and not text[s:acc.start()].strip(_PUNCT_STRIP):  # "...”, according to X."
         segs = _segments(text, acc.end(), end)
         return segs[0] if segs and _valid_subject(text, segs[0], cues) else None
+    # '..." state television quoted a military source as saying': the one quoted speaks, not the one quoting.
+    quoted_as = _QUOTED_AS.search(text, s, end) if "quoted" in (lower or text)[s:end] else None
+    if quoted_as is not None and len(text[s:quoted_as.start()].split()) <= MAX_AFTER_WORDS:
+        return quoted_as.span(1)
     for v in verbs:
         if len(text[s:v.start()].split()) > MAX_AFTER_WORDS:
             return None
@@ -379,11 +388,6 @@ def after_attribution(text: str, piece: Piece, ctx_end: int, cues: QuoteCues, *,
             return segs[0] if segs and _valid_subject(text, segs[0], cues) else None
         return _pick_subject(text, _segments(text, s, v.start()), cues, last=False)
     return None
-
-
-# "state media quoted a military source as saying": the one quoted speaks ("X was quoted by Y as saying" is left to
-# the subject rule, which finds X before "was").
-_QUOTED_AS = re.compile(r"\bquoted\s+(?!by\b)((?:[\w'’-]+\s+){0,8}?[\w'’-]+)\s+as\s+saying\b", re.I)
 
 
 def before_attribution(text: str, piece: Piece, ctx_start: int, cues: QuoteCues, *,
