@@ -177,6 +177,18 @@ def test_question_between_paragraphs_is_a_subheading():
     assert kinds[3] == "subheading"
 
 
+def test_broadcaster_image_caption_line_is_a_caption():
+    kinds = classify_lines(ARTICLE + ["Image caption Displaced Syrians at a camp near the Turkish border",
+                                      "The truce is due to start on Saturday morning, the ministry said."])
+    assert kinds[3] == "caption"
+
+
+def test_bulleted_summary_items_are_body_and_short_menu_items_boilerplate():
+    kinds = classify_lines(ARTICLE + ["- The truce starts on Saturday", "\u2022 Turkey welcomed the move", "- Home",
+                                      "The truce is due to start on Saturday morning, the ministry said."])
+    assert kinds[3:6] == ["body", "body", "boilerplate"]
+
+
 def test_duplicated_caption_is_caption_twice():
     cap = "Residents inspect a destroyed building in the northern town after an overnight air strike"
     kinds = classify_lines(["Air strikes hit town", "The strikes hit the town overnight, witnesses said.", cap,

@@ -25,6 +25,7 @@ from .prefilter import anchored_at_start, prefilter
 KINDS = ("headline", "body", "subheading", "caption", "attribution", "boilerplate", "comment")
 # Kinds whose words count as the article's own reporting (designations, figures are taken from these).
 CONTENT_KINDS = ("headline", "body", "subheading")
+LIST_BULLETS = frozenset("-–—•*·▪►")
 TERMINAL = tuple('.!?:;"”’\'»)…')
 
 
@@ -64,6 +65,7 @@ class BlockCues:
     duplicate_caption_min_words: int
     long_line_words: int
     comment_meta_max_words: int
+    list_item_min_words: int
     commenter_name_max_words: int
     version: str
 
@@ -167,6 +169,7 @@ def load_cues(path: str | Path = BLOCKS_YAML) -> BlockCues:
         duplicate_caption_min_words=int(cfg.get("duplicate_caption_min_words", 8)),
         long_line_words=int(cfg.get("long_line_words", 30)),
         comment_meta_max_words=int(cfg.get("comment_meta_max_words", 8)),
+        list_item_min_words=int(cfg.get("list_item_min_words", 4)),
         commenter_name_max_words=int(cfg.get("commenter_name_max_words", 4)),
         version=str(cfg.get("version", "unknown")),
     )
@@ -290,6 +293,8 @@ def classify_lines(lines: list[str], cues: BlockCues | None = None) -> list[str]
             and body_like(i + 1)
         ):
             kind = "subheading"
+        elif seen_body and words[i] >= cues.list_item_min_words and s[:1] in LIST_BULLETS and s[1:2].isspace():
+            kind = "body"  # an item of a bulleted summary ("- Turkey welcomed the move") reports like a paragraph
         elif short and _is_unpunctuated(s):
             kind = "boilerplate"  # a short fragment outside the run of paragraphs: nav, ad or widget text
         else:
