@@ -706,14 +706,15 @@ def find_quotes(doc: Doc, cues: QuoteCues | None = None) -> list[Quote]:
     aid = doc._.article_id
     paras = paragraphs(doc)
     pieces = pair_marks(text, paras, cues)
-    quoted = sorted((p.start, p.end) for p in pieces if is_quote(text, p, cues))
+    is_q = [is_quote(text, p, cues) for p in pieces]
+    quoted = sorted((p.start, p.end) for p, q in zip(pieces, is_q) if q)
     mem = Memory(find_people=lambda: named_people(doc, quoted, cues),
                  find_sources=lambda: named_sources(text, quoted, cues),
                  find_bodies=lambda: named_bodies(doc, quoted))
     rows: list[Quote] = []
     kept: list[Piece] = []
     for k, p in enumerate(pieces):
-        if not is_quote(text, p, cues):
+        if not is_q[k]:
             continue
         ps, pe = paras[p.para]
         nxt = pieces[k + 1] if k + 1 < len(pieces) else None
