@@ -163,16 +163,23 @@ def make_entity_finder(nlp: Language, name: str, spans_key: str, gazetteer_path:
                         use_model_ents=use_model_ents)
 
 
-def records(doc: Doc, *, spans_key: str = SPANS_KEY) -> list[dict]:
-    """Rows of the `entities` table (every block) for one Doc."""
-    aid = doc._.article_id
-    text = doc_text(doc)
+def entity_rows(doc: Doc, spans_key: str = SPANS_KEY) -> tuple[list[tuple], tuple[list[int], list[int]]]:
+    """A Doc's entities as plain rows (start token, end token, label, canonical, actor) and their (start chars,
+    end chars): wb_entities' own copies when it ran, else read off the span group."""
     rows = doc.user_data.get(ROWS_KEY) if spans_key == SPANS_KEY else None
     chars = doc.user_data.get(CHARS_KEY) if rows is not None else None
     if rows is None or chars is None:
         spans = list(doc.spans.get(spans_key, []))
         rows = [(s.start, s.end, s.label_, s.kb_id_, s.id_) for s in spans]
         chars = ([s.start_char for s in spans], [s.end_char for s in spans])
+    return rows, chars
+
+
+def records(doc: Doc, *, spans_key: str = SPANS_KEY) -> list[dict]:
+    """Rows of the `entities` table (every block) for one Doc."""
+    aid = doc._.article_id
+    text = doc_text(doc)
+    rows, chars = entity_rows(doc, spans_key)
     out = []
     for start, end, (_, _, label, canonical, actor) in zip(*chars, rows):
         out.append({"article_id": aid, "start": start, "end": end, "text": text[start:end], "label": label,

@@ -27,7 +27,7 @@ from spacy.tokens import Doc
 
 from ..config import DATA_DIR
 from .base import block_kind_at, doc_blocks, doc_lower, doc_text, phrase_trie
-from .entities import CHARS_KEY as ENTITY_CHARS_KEY, ROWS_KEY as ENTITY_ROWS_KEY, SPANS_KEY as ENTITY_SPANS_KEY
+from .entities import entity_rows
 from .figures import token_spans
 from .sentences import sentence_starts
 
@@ -625,12 +625,7 @@ def _reports_speech(text: str, end: int, cues: QuoteCues) -> bool:
 
 def _entities_outside(doc: Doc, quoted: list[tuple[int, int]], label: str) -> list[tuple[int, int, str]]:
     """wb_entities of one label outside quotations -> [(start char, end char, canonical or surface)]."""
-    rows = doc.user_data.get(ENTITY_ROWS_KEY)
-    chars = doc.user_data.get(ENTITY_CHARS_KEY)
-    if rows is None or chars is None:
-        spans = list(doc.spans.get(ENTITY_SPANS_KEY, []))
-        rows = [(sp.start, sp.end, sp.label_, sp.kb_id_, sp.id_) for sp in spans]
-        chars = ([sp.start_char for sp in spans], [sp.end_char for sp in spans])
+    rows, chars = entity_rows(doc)
     text = doc_text(doc)
     starts = [q[0] for q in quoted]
     out = []
