@@ -1,4 +1,4 @@
-"""The `workbench` command line: annotate, evaluate, framing, reuse, timeline, analyze.
+"""The `workbench` command line: annotate, evaluate, framing, reuse, timeline, analyze, sample, validity.
 
 Exit codes (all commands):
   0  success
@@ -72,6 +72,36 @@ def _analysis(kind: str):
     return run
 
 
+def _sample(args: argparse.Namespace) -> int:
+    from .validation import draw_sample, write_sheet
+
+    try:
+        by = [c.strip() for c in args.by.split(",") if c.strip()] if args.by is not None else None
+        sheet = draw_sample(args.dir, args.table, args.n, by=by, seed=args.seed, whole_articles=args.whole_articles)
+        path = write_sheet(sheet, args.out)
+    except (ValueError, FileExistsError) as exc:
+        print(f"workbench sample: {exc}", file=sys.stderr)
+        return EXIT_USAGE if isinstance(exc, ValueError) else EXIT_REFUSED
+    print(f"wrote {path}: {len(sheet)} rows in {sheet['stratum'].nunique()} strata")
+    return EXIT_OK
+
+
+def _validity(args: argparse.Namespace) -> int:
+    from .validation import write_validity
+
+    if not Path(args.dir).is_dir() or not Path(args.judgements).exists():
+        print(f"workbench validity: {args.dir} or {args.judgements} does not exist", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        written = write_validity(args.dir, args.judgements)
+    except ValueError as exc:
+        print(f"workbench validity: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for p in written:
+        print(f"wrote {p}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argparse parser of the `workbench` command -> parser."""
     parser = argparse.ArgumentParser(
@@ -126,6 +156,30 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(kind, help=text, description=f"Read the annotation tables in DIR and {text}.")
         p.add_argument("dir", help="folder written by `workbench annotate`")
         p.set_defaults(func=_analysis(kind))
+
+    p = sub.add_parser("sample", help="draw a stratified sample of an annotation table as a judging sheet (CSV)",
+                       description="Draw a stratified, reproducible sample of TABLE in DIR (every stratum at least one "
+                       "row, the rest in proportion to size) and write it as a judging sheet: key, labels, the sentence "
+                       "in context, and empty judgement (correct|wrong|unsure) and fix columns. Never overwrites OUT.")
+    p.add_argument("dir", help="folder written by `workbench annotate`")
+    p.add_argument("--table", required=True, choices=["mentions", "quotes", "figures", "timex"])
+    p.add_argument("--n", type=int, required=True, help="rows to draw (at least one per stratum)")
+    p.add_argument("--by", default=None, help="stratum columns, comma-separated (default: mentions actor,outlet; "
+                   "quotes outlet; figures what,outlet; timex type,outlet); '' for none")
+    p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same rows; default 0)")
+    p.add_argument("--whole-articles", type=int, default=0,
+                   help="also add every row of this many random articles, to be read in full (recall)")
+    p.add_argument("--out", required=True, help="the sheet to write (.csv; refused if it exists)")
+    p.set_defaults(func=_sample)
+
+    p = sub.add_parser("validity", help="precision (and recall) per stratum from judged sheets",
+                       description="Read judged sheets and judgement logs (a CSV or a folder of them) about the tables "
+                       "in DIR and write the validity table (precision per stratum with Wilson 95%% intervals, "
+                       "precision weighted by stratum size per table, recall where articles were read in full); "
+                       "framing is rewritten with shares adjusted for the measured precision.")
+    p.add_argument("dir", help="folder written by `workbench annotate`")
+    p.add_argument("--judgements", required=True, help="a judged sheet / log CSV, or a folder of them")
+    p.set_defaults(func=_validity)
     return parser
 
 

@@ -413,13 +413,18 @@ def lemma_counts(sentences: pd.DataFrame, sources: pd.DataFrame, *, block_kinds:
 
 # ---------------------------------------------------------------------------------------------------- writing
 
-def write_framing_tables(out_dir: str | Path, *, lemma_min_total: int = 2) -> list[Path]:
+def write_framing_tables(out_dir: str | Path, *, lemma_min_total: int = 2,
+                         judgements: str | Path | None = None) -> list[Path]:
     """A folder of annotation tables -> writes `framing` and `distinctive_terms` there; returns the paths written.
 
     Mentions and sentences are counted one table part at a time and the counts summed, so memory holds counts,
     not text. distinctive_terms holds two kinds: "designation" (designation terms, all actors pooled) and "lemma"
-    (content-sentence words seen at least `lemma_min_total` times), each outlet vs the rest.
+    (content-sentence words seen at least `lemma_min_total` times), each outlet vs the rest. When judged mentions
+    of this corpus exist (`judgements`, default data/judgements), framing gains the columns of
+    `workbench.adjust.adjusted_framing` (shares adjusted for measured precision).
     """
+    from .adjust import adjusted_framing, judgements_for
+
     sources = article_sources(read_table(out_dir, "articles"))
     src = sources[["article_id", "outlet"]]
     mention_cols = ["article_id", "term", "actor"]
@@ -428,7 +433,7 @@ def write_framing_tables(out_dir: str | Path, *, lemma_min_total: int = 2) -> li
     lemmas = sum_counts((lemma_counts(p, sources) for p in
                          iter_table_parts(out_dir, "sentences", columns=["article_id", "block_kind", "text"])),
                         ["outlet", "term"])
-    framing = framing_from_counts(desig, outlet_words(sources))
+    framing = adjusted_framing(framing_from_counts(desig, outlet_words(sources)), judgements_for(out_dir, judgements))
     term_counts = sum_counts([desig[["outlet", "term", "count"]]], ["outlet", "term"])
     distinct = pd.concat([distinctive_from_counts(term_counts, kind="designation"),
                           distinctive_from_counts(lemmas, kind="lemma", min_total=lemma_min_total)],

@@ -11,7 +11,7 @@ from ..tables import ALL_TABLES, write_manifest, write_tables
 from .pipeline import build_pipeline, pipeline_info
 from .run import Records, annotate_articles
 
-DERIVED_TABLES = ("framing", "distinctive_terms", "reuse_pairs", "substitutions", "timeline", "figure_claims",
+DERIVED_TABLES = ("framing", "distinctive_terms", "reuse_pairs", "substitutions", "timeline", "figure_claims", "validity",
                   "corrections_conflicts", "corrections_applied")
 OWN_NAMES = {f"{t}.parquet" for t in (*ALL_TABLES, *DERIVED_TABLES)} | set(ALL_TABLES) | set(DERIVED_TABLES) | {
     "manifest.json", "_partitions", "_checkpoint"}
