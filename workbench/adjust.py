@@ -3,7 +3,8 @@
 A designation count includes false rows; judging a sample of mentions measures how many. `adjusted_framing` scales
 each outlet x actor x term count by the estimated precision of that term x actor and recomputes the shares. The
 interval comes from a seeded bootstrap that redraws both the judged sample (within its sampling strata) and the
-counts (multinomially within each outlet x actor), so it carries the uncertainty of the precision and of the share.
+term shares of each outlet x actor (from their Dirichlet posterior), so it carries the uncertainty of the precision
+and of the share.
 
 References:
     Efron, B., & Tibshirani, R. J. (1993). An Introduction to the Bootstrap, ch. 13 (percentile intervals).
@@ -13,6 +14,8 @@ References:
 from __future__ import annotations
 
 from pathlib import Path
+
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -101,14 +104,17 @@ def adjusted_framing(framing: pd.DataFrame, judgements: pd.DataFrame, *, n_boot:
         draw[:, col:col + len(idx)] = idx[rng.integers(0, len(idx), size=(n_boot, len(idx)))]
         col += len(idx)
     p_boot = _precisions(actor_i[draw], cell_i[draw], y[draw], len(actors), len(cells), cell_actor)[:, row_cell]
+    # Term shares of each outlet x actor drawn from their posterior under a Jeffreys prior, Dirichlet(count + 1/2):
+    # unlike a multinomial redraw it keeps an observed share of 1 (or a single count) uncertain.
     c_boot = np.zeros((n_boot, len(out)))
     for idx in groups.values():
         total = int(counts[idx].sum())
         if total:
-            c_boot[:, idx] = rng.multinomial(total, counts[idx] / total, size=n_boot)
+            c_boot[:, idx] = rng.dirichlet(counts[idx] + 0.5, size=n_boot)
     boot = shares(c_boot * p_boot)
     tail = (1.0 - level) / 2.0
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an outlet x actor whose adjusted total is 0 in a replicate
         out["share_adj_low"] = np.nanquantile(boot, tail, axis=0)
         out["share_adj_high"] = np.nanquantile(boot, 1.0 - tail, axis=0)
     return out
