@@ -24,7 +24,7 @@ from nbclient import NotebookClient
 
 from .config import NOTEBOOKS_DIR
 
-PATH_PARAMS = ("CORPUS", "META", "OUT")
+PATH_PARAMS = ("CORPUS", "META", "OUT", "SHEET")
 TIMEOUT_S = 300
 
 

@@ -200,6 +200,14 @@ def write_sheet(sheet: pd.DataFrame, path: str | Path) -> Path:
     return path
 
 
+def load_or_draw(path: str | Path, out: str | Path, *, table: str = "mentions", n: int = 60,
+                 by: Sequence[str] | None = None, seed: int = 0) -> pd.DataFrame:
+    """The judging sheet at `path`, drawn from `out` (`draw_sample`) and written there first if it does not exist."""
+    if not Path(path).exists():
+        write_sheet(draw_sample(out, table, n, by=by, seed=seed), path)
+    return read_sheet(path)
+
+
 def read_sheet(path: str | Path) -> pd.DataFrame:
     """A judging sheet (or judgement log) CSV -> frame with empty cells as '' and offsets as int."""
     df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
@@ -280,6 +288,19 @@ def read_judgements(source: str | Path | Iterable[str | Path]) -> pd.DataFrame:
         raise ValueError(f"unknown judgement(s) {', '.join(bad)} (expected {', '.join(JUDGEMENTS)})")
     out = out.drop_duplicates(list(KEY), keep="last")
     return out.sort_values(list(KEY), kind="stable").reset_index(drop=True)
+
+
+def sheet_judgements(sheet_path: str | Path) -> pd.DataFrame:
+    """A sheet's judgements: those typed into the sheet and those appended to its log (latest wins) -> frame."""
+    log = log_path(sheet_path)
+    return read_judgements([Path(sheet_path), *([log] if log.exists() else [])])
+
+
+def default_sheet(out: str | Path, table: str) -> Path:
+    """Where notebook 07 keeps the sheet for a folder of tables: `<out>-judging/<table>.csv`, beside `out` (a
+    folder of tables holds only what the workbench writes there)."""
+    out = Path(out)
+    return out.parent / f"{out.name}-judging" / f"{table}.csv"
 
 
 def progress(sheet: pd.DataFrame, judgements: pd.DataFrame) -> tuple[int, int]:
