@@ -1,4 +1,5 @@
-"""A real JupyterLab in headless Chromium: run the framing notebook, change the outlet filter, see the table change.
+"""A real JupyterLab in headless Chromium: run the framing notebook, change the outlet filter, see the table change;
+run the validation notebook, judge five rows, restart the kernel, and find the five judgements still there.
 
 The browser is Debian's /usr/bin/chromium (installed by scripts/ensure-chromium.sh from `make test`); Playwright
 drives it and never downloads a browser. Everything started here (JupyterLab, its kernels, Chromium) is stopped at
@@ -30,6 +31,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 FRAMING_NOTEBOOK = NOTEBOOKS_DIR / "03-framing.ipynb"
+VALIDATE_NOTEBOOK = NOTEBOOKS_DIR / "07-validate.ipynb"
 TABLE = "table.wb-framing-table"
 START_TIMEOUT_S = 60
 RUN_TIMEOUT_MS = 60_000
@@ -59,16 +61,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _notebook_without_outputs(folder: Path) -> Path:
-    """Copy notebook 03 (outputs cleared, parameters pointed at the repository's seeds) into `folder`."""
-    nb = nbformat.read(FRAMING_NOTEBOOK, as_version=4)
-    nb = inject_parameters(nb, {"CORPUS": str(SEEDS_DIR), "META": str(METADATA_CSV), "OUT": str(PROCESSED_DIR / "seeds")})
+def _notebook_without_outputs(folder: Path, notebook: Path = FRAMING_NOTEBOOK, **params: object) -> Path:
+    """Copy a notebook (outputs cleared, parameters pointed at the repository's seeds, plus `params`) into `folder`."""
+    nb = nbformat.read(notebook, as_version=4)
+    nb = inject_parameters(nb, {"CORPUS": str(SEEDS_DIR), "META": str(METADATA_CSV), "OUT": str(PROCESSED_DIR / "seeds"),
+                                **params})
     nb.metadata.pop("widgets", None)  # saved widget state would render static copies of the explorer
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-    path = folder / FRAMING_NOTEBOOK.name
+    path = folder / notebook.name
     nbformat.write(nb, path)
     return path
 
@@ -225,3 +228,86 @@ def test_outlet_filter_updates_the_table_in_jupyterlab(jupyterlab, tmp_path):
     assert len(after) < len(before)
     assert plot_before and plot_after != plot_before, "the plot did not change with the outlet filter"
     assert (tmp_path / "jupyterlab-outlet-filter.png").stat().st_size > 10_000
+
+
+def _open_and_run_all(page, url: str, notebook: Path) -> None:
+    page.goto(url.format(name=notebook.name))
+    page.wait_for_function("() => window.jupyterapp && document.querySelector('.jp-Notebook')", timeout=RUN_TIMEOUT_MS)
+    _until(page, KERNEL_READY)
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+
+
+def _progress(page) -> str:
+    return page.evaluate("() => { const p = document.querySelector('.wb-judging-progress'); "
+                         "return p ? p.textContent.trim() : ''; }")
+
+
+def _wait_progress(page, done: int) -> None:
+    page.wait_for_function(
+        "(done) => { const p = document.querySelector('.wb-judging-progress');"
+        " return !!p && p.textContent.trim().startsWith(done + ' of '); }", arg=done, timeout=RUN_TIMEOUT_MS)
+
+
+def _validity_table_row(page) -> dict[str, str] | None:
+    """The whole-table row (level = table) of the rendered validity table, as {column: text}."""
+    return page.evaluate(
+        """() => {
+            const box = [...document.querySelectorAll('div.wb-table')]
+                .find(d => d.querySelector('b') && d.querySelector('b').textContent.trim() === 'validity');
+            const t = box && box.querySelector('table');
+            if (!t) return null;
+            const heads = [...t.querySelectorAll('thead th')].map(th => th.textContent.trim());
+            const row = [...t.querySelectorAll('tbody tr')]
+                .map(tr => Object.fromEntries([...tr.children].map((td, i) => [heads[i], td.textContent.trim()])))
+                .find(r => r.level === 'table');
+            return row || null;
+        }""")
+
+
+def test_judgements_survive_a_kernel_restart_in_jupyterlab(jupyterlab, tmp_path):
+    """Run 07, judge five rows (three buttons, two keys), restart the kernel, run again: five judged, in validity."""
+    from playwright.sync_api import sync_playwright
+
+    url, root = jupyterlab
+    sheet = root / "judging" / "mentions.csv"
+    notebook = _notebook_without_outputs(root, VALIDATE_NOTEBOOK, SHEET=str(sheet))
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1200})
+            _open_and_run_all(page, url, notebook)
+            _wait_progress(page, 0)
+            total = int(_progress(page).split(" of ")[1].split()[0])
+            for k, name in enumerate(["correct", "wrong", "correct"], start=1):
+                page.get_by_role("button", name=name, exact=True).click()
+                _wait_progress(page, k)
+            keys = page.locator(".widget-text").filter(has=page.locator("label", has_text="keys")).locator("input")
+            for k, key in enumerate(["c", "w"], start=4):
+                keys.click()
+                keys.press(key)
+                _wait_progress(page, k)
+            page.screenshot(path=str(tmp_path / "jupyterlab-judged.png"))
+            # restart: clear the old outputs, restart the kernel, run everything again
+            page.evaluate("() => { window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs'); }")
+            page.wait_for_function("() => !document.querySelector('.wb-judging-progress')", timeout=RUN_TIMEOUT_MS)
+            page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart()")
+            _until(page, KERNEL_READY)
+            page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+            _wait_progress(page, 5)
+            after_restart = _progress(page)
+            page.wait_for_function("() => [...document.querySelectorAll('div.wb-table b')]"
+                                   ".some(b => b.textContent.trim() === 'validity')", timeout=RUN_TIMEOUT_MS)
+            _until(page, KERNEL_READY)
+            whole = _validity_table_row(page)
+            page.screenshot(path=str(tmp_path / "jupyterlab-after-restart.png"))
+        except Exception:
+            page.screenshot(path=str(tmp_path / "jupyterlab-failure.png"))
+            print(f"screenshot of the failure: {tmp_path / 'jupyterlab-failure.png'}", file=sys.stderr)
+            raise
+        finally:
+            browser.close()
+    assert after_restart.startswith(f"5 of {total} judged")
+    assert whole is not None, "the validity table has no whole-table row"
+    assert (whole["judged"], whole["correct"], whole["wrong"]) == ("5", "3", "2")
+    log = sheet.with_name("mentions.judgements.csv").read_text(encoding="utf-8").splitlines()
+    assert len(log) == 1 + 5  # header + one line per judgement, appended as they were made
