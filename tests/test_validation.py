@@ -187,3 +187,20 @@ def test_cli_sample_and_validity(annotated, tmp_path, capsys):
     v = read_table(annotated, "validity")
     assert v.loc[v["level"] == "table", "wrong"].iloc[0] == 1
     assert main(["validity", str(annotated), "--judgements", str(tmp_path / "none.csv")]) == 2
+
+
+def test_framing_gains_adjusted_shares_only_from_judgements_of_this_corpus(annotated, tmp_path):
+    from workbench.framing import write_framing_tables
+
+    judged = tmp_path / "judged"
+    judged.mkdir()
+    sheet = _judge(V.draw_sample(annotated, "mentions", 8, seed=5), {0})
+    other = sheet.assign(sha256="f" * 64)  # the same rows judged on another version of the texts
+    other.to_csv(judged / "other.csv", index=False)
+    write_framing_tables(annotated, judgements=judged)
+    assert "share_adj" not in read_table(annotated, "framing").columns
+    sheet.to_csv(judged / "this.csv", index=False)
+    write_framing_tables(annotated, judgements=judged)
+    framing = read_table(annotated, "framing")
+    assert {"share_adj", "share_adj_low", "share_adj_high"} <= set(framing.columns)
+    assert framing["share_adj"].notna().all()

@@ -79,9 +79,12 @@ def _sample(args: argparse.Namespace) -> int:
         by = [c.strip() for c in args.by.split(",") if c.strip()] if args.by is not None else None
         sheet = draw_sample(args.dir, args.table, args.n, by=by, seed=args.seed, whole_articles=args.whole_articles)
         path = write_sheet(sheet, args.out)
-    except (ValueError, FileExistsError) as exc:
+    except FileExistsError:
+        print(f"workbench sample: {args.out} exists (it may hold judgements); choose another --out", file=sys.stderr)
+        return EXIT_REFUSED
+    except ValueError as exc:
         print(f"workbench sample: {exc}", file=sys.stderr)
-        return EXIT_USAGE if isinstance(exc, ValueError) else EXIT_REFUSED
+        return EXIT_USAGE
     print(f"wrote {path}: {len(sheet)} rows in {sheet['stratum'].nunique()} strata")
     return EXIT_OK
 

@@ -286,7 +286,8 @@ def read_judgements(source: str | Path | Iterable[str | Path]) -> pd.DataFrame:
     bad = sorted(set(out["judgement"]) - set(JUDGEMENTS))
     if bad:
         raise ValueError(f"unknown judgement(s) {', '.join(bad)} (expected {', '.join(JUDGEMENTS)})")
-    out = out.drop_duplicates(list(KEY), keep="last")
+    # a row judged on another version of its article is another judgement (matching() picks the current one)
+    out = out.drop_duplicates([*KEY, *(["sha256"] if "sha256" in out.columns else [])], keep="last")
     return out.sort_values(list(KEY), kind="stable").reset_index(drop=True)
 
 
