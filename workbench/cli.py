@@ -102,6 +102,14 @@ def _validity(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     for p in written:
         print(f"wrote {p}")
+    from .tables import read_table
+
+    whole = read_table(args.dir, "validity")
+    whole = whole[whole["level"] == "table"] if len(whole) else whole
+    for r in whole.itertuples():
+        print(f"{r.table}: precision {r.precision:.3f} (95% {r.low:.3f}-{r.high:.3f}), {r.judged} judged, {r.unsure} unsure")
+    if not len(whole):
+        print(f"no judgement is about rows annotated in {args.dir} (other corpus, changed texts or labels)")
     return EXIT_OK
 
 
