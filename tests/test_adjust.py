@@ -62,3 +62,11 @@ def test_precision_of_a_thin_cell_leans_on_its_actor():
     p = _precisions(actor, cell, y, 1, 2, np.array([0, 0]))[0]
     assert p[0] == pytest.approx(0.75, abs=0.02)
     assert 0.4 < p[1] < 0.75  # not 0: one wrong judgement does not make a term worthless
+
+
+def test_a_share_of_one_keeps_an_interval():
+    counts = pd.DataFrame({"outlet": ["x"], "actor": ["STATE"], "term": ["regime"], "count": [49]})
+    framing = framing_from_counts(counts, pd.DataFrame({"outlet": ["x"], "n_words": [1000]}))
+    out = adjusted_framing(framing, _judged(0), n_boot=400).iloc[0]
+    assert out["share_adj"] == pytest.approx(1.0)
+    assert 0.85 < out["share_adj_low"] < 1.0

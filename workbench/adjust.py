@@ -104,14 +104,18 @@ def adjusted_framing(framing: pd.DataFrame, judgements: pd.DataFrame, *, n_boot:
         draw[:, col:col + len(idx)] = idx[rng.integers(0, len(idx), size=(n_boot, len(idx)))]
         col += len(idx)
     p_boot = _precisions(actor_i[draw], cell_i[draw], y[draw], len(actors), len(cells), cell_actor)[:, row_cell]
-    # Term shares of each outlet x actor drawn from their posterior under a Jeffreys prior, Dirichlet(count + 1/2):
-    # unlike a multinomial redraw it keeps an observed share of 1 (or a single count) uncertain.
-    c_boot = np.zeros((n_boot, len(out)))
+    # Term shares of each outlet x actor drawn from their posterior under a Jeffreys prior, Dirichlet(count + 1/2),
+    # with one more category for the terms the outlet never used there (count 0): unlike a multinomial redraw, an
+    # observed share of 1 (49 of 49) stays uncertain, as its Wilson interval is. Unused terms take the mean precision.
+    boot = np.full((n_boot, len(out)), np.nan)
     for idx in groups.values():
-        total = int(counts[idx].sum())
-        if total:
-            c_boot[:, idx] = rng.dirichlet(counts[idx] + 0.5, size=n_boot)
-    boot = shares(c_boot * p_boot)
+        if counts[idx].sum() <= 0:
+            continue
+        draw_shares = rng.dirichlet(np.append(counts[idx] + 0.5, 0.5), size=n_boot)
+        adj = draw_shares[:, :-1] * p_boot[:, idx]
+        total = adj.sum(axis=1) + draw_shares[:, -1] * p_boot[:, idx].mean(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            boot[:, idx] = adj / total[:, None]
     tail = (1.0 - level) / 2.0
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # an outlet x actor whose adjusted total is 0 in a replicate
