@@ -64,8 +64,8 @@ def _free_port() -> int:
 def _notebook_without_outputs(folder: Path, notebook: Path = FRAMING_NOTEBOOK, **params: object) -> Path:
     """Copy a notebook (outputs cleared, parameters pointed at the repository's seeds, plus `params`) into `folder`."""
     nb = nbformat.read(notebook, as_version=4)
-    nb = inject_parameters(nb, {"CORPUS": str(SEEDS_DIR), "META": str(METADATA_CSV), "OUT": str(PROCESSED_DIR / "seeds"),
-                                **params})
+    nb = inject_parameters(nb, {"CORPUS": str(SEEDS_DIR), "META": str(METADATA_CSV),
+                                "OUT": str(PROCESSED_DIR / "seeds"), **params})
     nb.metadata.pop("widgets", None)  # saved widget state would render static copies of the explorer
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     for cell in nb.cells:

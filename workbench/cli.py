@@ -107,7 +107,8 @@ def _validity(args: argparse.Namespace) -> int:
     whole = read_table(args.dir, "validity")
     whole = whole[whole["level"] == "table"] if len(whole) else whole
     for r in whole.itertuples():
-        print(f"{r.table}: precision {r.precision:.3f} (95% {r.low:.3f}-{r.high:.3f}), {r.judged} judged, {r.unsure} unsure")
+        print(f"{r.table}: precision {r.precision:.3f} (95% {r.low:.3f}-{r.high:.3f}), {r.judged} judged, "
+              f"{r.unsure} unsure")
     if not len(whole):
         print(f"no judgement is about rows annotated in {args.dir} (other corpus, changed texts or labels)")
     return EXIT_OK
@@ -170,7 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sample", help="draw a stratified sample of an annotation table as a judging sheet (CSV)",
                        description="Draw a stratified, reproducible sample of TABLE in DIR (every stratum at least one "
-                       "row, the rest in proportion to size) and write it as a judging sheet: key, labels, the sentence "
+                       "row, the rest in proportion to size) and write it as a judging sheet: key, labels, the "
+                       "sentence "
                        "in context, and empty judgement (correct|wrong|unsure) and fix columns. Never overwrites OUT.")
     p.add_argument("dir", help="folder written by `workbench annotate`")
     p.add_argument("--table", required=True, choices=["mentions", "quotes", "figures", "timex"])

@@ -406,7 +406,8 @@ def validity_table(out: str | Path, judgements: pd.DataFrame, *, z: float = Z95)
             f = full[full["stratum"] == stratum]
             per.append({"table": table, **parse_stratum(stratum), "level": "stratum",
                         "population": int(sizes.get(stratum, 0)),
-                        "correct": int((g["judgement"] == "correct").sum()), "wrong": int((g["judgement"] == "wrong").sum()),
+                        "correct": int((g["judgement"] == "correct").sum()),
+                        "wrong": int((g["judgement"] == "wrong").sum()),
                         "unsure": int((g["judgement"] == "unsure").sum()),
                         "recall_found": int((f["judgement"] == "correct").sum()),
                         "recall_missed": int((f["judgement"] == "missed").sum())})
