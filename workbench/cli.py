@@ -85,7 +85,11 @@ def _sample(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"workbench sample: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"wrote {path}: {len(sheet)} rows in {sheet['stratum'].nunique()} strata")
+    strata = sheet["stratum"].nunique()
+    print(f"wrote {path}: {len(sheet)} rows in {strata} strata")
+    if strata > args.n:
+        print(f"note: {strata} strata > --n {args.n}, so every stratum got one row; use fewer --by columns for a "
+              "sample of that size", file=sys.stderr)
     return EXIT_OK
 
 
@@ -178,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--table", required=True, choices=["mentions", "quotes", "figures", "timex"])
     p.add_argument("--n", type=int, required=True, help="rows to draw (at least one per stratum)")
     p.add_argument("--by", default=None, help="stratum columns, comma-separated (default: mentions actor,outlet; "
-                   "quotes outlet; figures what,outlet; timex type,outlet); '' for none")
+                   "quotes outlet; figures outlet; timex type,outlet); '' for none")
     p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same rows; default 0)")
     p.add_argument("--whole-articles", type=int, default=0,
                    help="also add every row of this many random articles, to be read in full (recall)")
