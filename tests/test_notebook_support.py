@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from workbench import notebook_support as ns
+from workbench.fingerprint import inputs_fingerprint
 from workbench.tables import write_manifest, write_table
 
 TEXT = "A headline\n\nGovernment forces shelled the town on Monday, <b>officials</b> said.\n"
@@ -24,12 +25,11 @@ def corpus(tmp_path: Path) -> Path:
 
 
 def _fake_tables(out: Path, corpus: Path, *, pipeline: str = "rules", meta: Path | None = None) -> None:
-    """A folder that looks annotated (manifest written after every input), without running a pipeline."""
+    """A folder that looks annotated (manifest with the inputs' current content hash), without running a pipeline."""
     out.mkdir(parents=True, exist_ok=True)
     write_manifest(out, {"corpus": str(corpus), "meta": str(meta) if meta else None, "pipeline": pipeline,
-                         "pipeline_version": "rules-test", "codebook_version": "cb-1", "workbench_version": "9.9"})
-    future = time.time() + 3600  # newer than every code and data file of the checkout
-    os.utime(out / "manifest.json", (future, future))
+                         "pipeline_version": "rules-test", "codebook_version": "cb-1", "workbench_version": "9.9",
+                         "inputs_sha256": inputs_fingerprint(corpus, meta)})
 
 
 def test_stale_reason_when_no_tables(tmp_path, corpus):
@@ -62,9 +62,47 @@ def test_other_metadata_makes_tables_stale(tmp_path, corpus):
 
 def test_edited_corpus_file_makes_tables_stale(tmp_path, corpus):
     _fake_tables(tmp_path / "out", corpus)
+    (corpus / "a1.txt").write_text(TEXT.replace("Monday", "Sunday"), encoding="utf-8")
+    assert "changed" in ns.stale_reason(corpus, tmp_path / "out", pipeline="rules")
+
+
+def test_a_file_edited_with_its_mtime_kept_makes_tables_stale(tmp_path, corpus):
+    before = (corpus / "a1.txt").stat()
+    _fake_tables(tmp_path / "out", corpus)
+    (corpus / "a1.txt").write_text(TEXT.replace("Monday", "Friday"), encoding="utf-8")  # same length
+    os.utime(corpus / "a1.txt", ns=(before.st_atime_ns, before.st_mtime_ns))  # as `cp -p` or an archive restore
+    assert (corpus / "a1.txt").stat().st_mtime_ns == before.st_mtime_ns
+    assert "changed" in ns.stale_reason(corpus, tmp_path / "out", pipeline="rules")
+
+
+def test_touching_a_corpus_file_without_editing_it_keeps_tables(tmp_path, corpus):
+    _fake_tables(tmp_path / "out", corpus)
     later = time.time() + 7200
     os.utime(corpus / "a1.txt", (later, later))
-    assert "changed" in ns.stale_reason(corpus, tmp_path / "out", pipeline="rules")
+    assert ns.stale_reason(corpus, tmp_path / "out", pipeline="rules") is None
+
+
+def test_ensure_tables_re_annotates_a_file_edited_with_its_mtime_kept(tmp_path, corpus):
+    out = tmp_path / "out"
+    ns.ensure_tables(corpus, out, pipeline="rules", analyses=())
+    before = (corpus / "a1.txt").stat()
+    (corpus / "a1.txt").write_text(TEXT.replace("A headline", "B headline"), encoding="utf-8")
+    os.utime(corpus / "a1.txt", ns=(before.st_atime_ns, before.st_mtime_ns))
+    ns.ensure_tables(corpus, out, pipeline="rules", analyses=())
+    assert list(pd.read_parquet(out / "sentences.parquet")["text"])[0] == "B headline"
+
+
+def test_ensure_tables_never_touches_a_folder_named_like_a_table_it_did_not_write(tmp_path, corpus):
+    from workbench.annotate.write import OutputRefused
+
+    out = tmp_path / "out"
+    ns.ensure_tables(corpus, out, pipeline="rules", analyses=())
+    (out / "timeline").mkdir()
+    (out / "timeline" / "notes.md").write_text("mine", encoding="utf-8")
+    (corpus / "a1.txt").write_text(TEXT + "More.\n", encoding="utf-8")  # stale: would re-annotate
+    with pytest.raises(OutputRefused, match="timeline"):
+        ns.ensure_tables(corpus, out, pipeline="rules", analyses=("timeline",))
+    assert (out / "timeline" / "notes.md").read_text(encoding="utf-8") == "mine"
 
 
 def test_relative_corpus_in_manifest_matches_from_project_root(tmp_path):

@@ -89,7 +89,7 @@ class KillAfter:
     """A partition function that does the real work, then dies at partition `k` (a simulated kill)."""
 
     def __init__(self, out: Path, k: int) -> None:
-        self.real = scale._Annotate(out=str(out), pipeline="rules", corrections="none")
+        self.real = scale._Annotate(out=str(scale.stage_dir(out)), pipeline="rules", corrections="none")
         self.k = k
         self.calls: list[int] = []
 
@@ -104,7 +104,8 @@ def test_resume_after_kill_skips_finished_partitions(corpus, reference, tmp_path
     out = tmp_path / "out"
     with pytest.raises(KeyboardInterrupt):
         run(corpus, out, partition_func=KillAfter(out, 2))
-    assert sorted(scale.read_markers(out)) == [0, 1]
+    assert sorted(scale.read_markers(scale.stage_dir(out))) == [0, 1]
+    assert not (out / "articles").exists()  # nothing published until every partition is done
     again = KillAfter(out, k=-1)
     run(corpus, out, partition_func=again)
     assert again.calls == [2, 3]
@@ -116,7 +117,7 @@ def test_resume_never_duplicates_rows(corpus, tmp_path):
     with pytest.raises(KeyboardInterrupt):
         run(corpus, out, partition_func=KillAfter(out, 3))
     # A kill between a partition's parts and its marker: parts on disk, no marker.
-    (out / scale.CHECKPOINT_DIR / "part-00001.json").unlink()
+    (scale.stage_dir(out) / scale.CHECKPOINT_DIR / "part-00001.json").unlink()
     run(corpus, out)
     articles = read_table(out, "articles")
     assert articles["article_id"].is_unique

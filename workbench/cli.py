@@ -4,8 +4,11 @@ Exit codes (all commands):
   0  success
   1  finished, but some inputs could not be read (see the `errors` table)
   2  usage error (bad option, missing path, unknown pipeline)
-  3  refused: the output folder holds files the workbench did not write (use --force)
-  4  nothing could be read: no table was written
+  3  output folder refused, before any work: not a writable folder, holds the corpus, holds files the
+     workbench did not write (use --force; what is in the way of a table is never replaced), or another
+     run is writing into it
+  4  nothing could be read: no table was written, the output folder is unchanged
+  5  the Dask scheduler could not be reached (see --scheduler-timeout)
 """
 from __future__ import annotations
 
@@ -13,26 +16,41 @@ import argparse
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_INPUT_ERRORS, EXIT_USAGE, EXIT_REFUSED, EXIT_NOTHING = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_INPUT_ERRORS, EXIT_USAGE, EXIT_REFUSED, EXIT_NOTHING, EXIT_SCHEDULER = 0, 1, 2, 3, 4, 5
+# Tables each analysis command writes (checked for foreign entries in their way before any work).
+ANALYSIS_TABLES = {"framing": ("framing", "distinctive_terms"), "reuse": ("reuse_pairs", "substitutions"),
+                   "timeline": ("timeline", "figure_claims")}
 
 EPILOG = __doc__.split("Exit codes", 1)[1].join(["Exit codes", ""])
 
 
 def _annotate(args: argparse.Namespace) -> int:
-    from .annotate.write import OutputRefused, annotate_corpus
+    from .annotate.write import annotate_corpus
+    from .scale import SchedulerUnreachable
+    from .tables import OutputRefused
 
+    if args.scheduler_timeout is not None and args.scheduler_timeout <= 0:
+        print("workbench annotate: --scheduler-timeout must be > 0", file=sys.stderr)
+        return EXIT_USAGE
     try:
         summary = annotate_corpus(
             args.corpus, args.out, pipeline=args.pipeline, meta=args.meta, force=args.force,
             progress=not args.quiet, workers=args.workers, scheduler=args.scheduler,
             partition_size=args.partition_size, corrections=args.corrections,
+            scheduler_timeout=args.scheduler_timeout,
         )
     except OutputRefused as exc:
         print(f"workbench annotate: {exc}", file=sys.stderr)
         return EXIT_REFUSED
+    except SchedulerUnreachable as exc:
+        print(f"workbench annotate: {exc}", file=sys.stderr)
+        return EXIT_SCHEDULER
     except ValueError as exc:
         print(f"workbench annotate: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if not summary.published:
+        print(summary.describe(), file=sys.stderr)
+        return EXIT_NOTHING
     print(summary.describe())
     if summary.n_articles == 0:
         return EXIT_NOTHING
@@ -42,6 +60,10 @@ def _annotate(args: argparse.Namespace) -> int:
 def _evaluate(args: argparse.Namespace) -> int:
     from .evaluate import evaluate_dir, format_report
 
+    for path in (args.out_dir, args.gold_dir):
+        if not Path(path).is_dir():
+            print(f"workbench evaluate: {path} is not a folder", file=sys.stderr)
+            return EXIT_USAGE
     report = evaluate_dir(args.out_dir, args.gold_dir, corrected=not args.raw)
     print(format_report(report))
     return EXIT_OK
@@ -49,27 +71,44 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 def _analysis(kind: str):
     def run(args: argparse.Namespace) -> int:
+        from .outdir import check_output, transaction
+        from .tables import OutputRefused
+
         if not Path(args.dir).is_dir():
             print(f"workbench {kind}: {args.dir} is not a folder of annotation tables", file=sys.stderr)
             return EXIT_USAGE
-        written = []
-        if kind in ("framing", "analyze"):
-            from .framing import write_framing_tables
-
-            written += write_framing_tables(args.dir)
-        if kind in ("reuse", "analyze"):
-            from .reuse import write_reuse_tables
-
-            written += write_reuse_tables(args.dir)
-        if kind in ("timeline", "analyze"):
-            from .timeline import write_timeline_tables
-
-            written += write_timeline_tables(args.dir)
+        kinds = list(ANALYSIS_TABLES) if kind == "analyze" else [kind]
+        names = [f"{t}.parquet" for k in kinds for t in ANALYSIS_TABLES[k]]
+        try:
+            check_output(args.dir, force=True, names=names)
+            with transaction(args.dir):  # every table of the command published together, or none
+                written = run_analyses(args.dir, kinds)
+        except OutputRefused as exc:
+            print(f"workbench {kind}: {exc}", file=sys.stderr)
+            return EXIT_REFUSED
         for p in written:
             print(f"wrote {p}")
         return EXIT_OK
 
     return run
+
+
+def run_analyses(out: str | Path, kinds: list[str]) -> list[Path]:
+    """Run the analysis writers `kinds` (framing, reuse, timeline) over the tables in `out` -> paths written."""
+    written: list[Path] = []
+    if "framing" in kinds:
+        from .framing import write_framing_tables
+
+        written += write_framing_tables(out)
+    if "reuse" in kinds:
+        from .reuse import write_reuse_tables
+
+        written += write_reuse_tables(out)
+    if "timeline" in kinds:
+        from .timeline import write_timeline_tables
+
+        written += write_timeline_tables(out)
+    return written
 
 
 def _sample(args: argparse.Namespace) -> int:
@@ -145,12 +184,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=1, help="worker processes on this machine (default 1)")
     p.add_argument("--scheduler", default=None,
                    help="Dask scheduler address tcp://HOST:PORT, or 'local' for a LocalCluster (default: none)")
+    p.add_argument("--scheduler-timeout", type=float, default=None, metavar="SECONDS",
+                   help="give up on an unreachable tcp:// scheduler after this many seconds (default 5; exit 5)")
     p.add_argument("--partition-size", type=int, default=None,
                    help="articles per partition for --workers/--scheduler runs (default: automatic)")
     p.add_argument("--corrections", default=None,
                    help="folder of researchers' corrections CSVs applied after annotation (default: data/corrections; "
                    "'none' to skip)")
-    p.add_argument("--force", action="store_true", help="write into OUT even if it holds files the workbench did not write")
+    p.add_argument("--force", action="store_true",
+                   help="write into OUT even if it holds files the workbench did not write (they are never "
+                   "deleted or replaced; one in the way of a table is refused)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_annotate)
 

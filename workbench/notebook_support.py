@@ -5,17 +5,15 @@ timings or random ids, and whether tables were rebuilt or reused is logged, neve
 """
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import importlib
 import json
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
-from .config import DATA_DIR, PROJ_ROOT, __version__
+from .config import PROJ_ROOT, __version__
 from .html import esc
 from .tables import read_table
 
@@ -29,27 +27,7 @@ ANALYSIS_WRITERS = {
     "reuse": ("workbench.reuse", "write_reuse_tables"),
     "timeline": ("workbench.timeline", "write_timeline_tables"),
 }
-# Source files whose change can change the annotation tables: newer than manifest.json -> annotate again.
-_CODE_GLOBS = ("workbench/annotate/**/*.py", "workbench/blocks.py", "workbench/corpus.py", "workbench/tables.py",
-               "workbench/corrections.py")
-_DATA_GLOBS = ("*.yaml", "*.csv", "corrections/**/*")
 MAX_ROWS = 60
-
-
-def _newest_mtime(paths: Iterable[Path]) -> float:
-    return max((p.stat().st_mtime for p in paths if p.is_file()), default=0.0)
-
-
-def _inputs_mtime(corpus: Path, meta: Path | None) -> float:
-    """Newest modification time over the corpus, the metadata, annotation code and vocabulary files."""
-    files: list[Path] = [corpus] if corpus.is_file() else list(corpus.rglob("*"))
-    if meta is not None:
-        files.append(meta)
-    for pattern in _CODE_GLOBS:
-        files.extend(PROJ_ROOT.glob(pattern))
-    for pattern in _DATA_GLOBS:
-        files.extend(DATA_DIR.glob(pattern))
-    return _newest_mtime(files)
 
 
 def _same_path(recorded: str | None, wanted: Path | None) -> bool:
@@ -65,9 +43,12 @@ def stale_reason(corpus: str | Path, out: str | Path, *, meta: str | Path | None
                  pipeline: str = DEFAULT_PIPELINE) -> str | None:
     """Why the annotation tables in `out` must be rebuilt -> reason, or None when they are current.
 
-    Current means: `manifest.json` exists, names the same pipeline, corpus and metadata file, and is newer than
-    every corpus file, the metadata, the annotation code and the vocabulary files in `data/`.
+    Current means: `manifest.json` exists, names the same pipeline, corpus and metadata file, and records the
+    content hash (`fingerprint.inputs_fingerprint`) the corpus files, metadata, annotation code and vocabulary
+    files in `data/` have now (content, not modification times: a file edited with its mtime kept is noticed).
     """
+    from .fingerprint import inputs_fingerprint
+
     out, corpus = Path(out), Path(corpus).resolve()
     meta_p = Path(meta).resolve() if meta is not None else None
     manifest_path = out / "manifest.json"
@@ -83,35 +64,27 @@ def stale_reason(corpus: str | Path, out: str | Path, *, meta: str | Path | None
         return f"made from corpus {manifest.get('corpus')!r}"
     if not _same_path(manifest.get("meta"), meta_p):
         return f"made with metadata {manifest.get('meta')!r}"
-    if _inputs_mtime(corpus, meta_p) > manifest_path.stat().st_mtime:
+    if manifest.get("inputs_sha256") != inputs_fingerprint(corpus, meta_p):
         return "corpus, metadata, annotation code or vocabulary changed since"
     return None
 
 
-@contextlib.contextmanager
-def _locked(out: Path) -> Iterator[None]:
-    """Hold an exclusive lock on `out` so concurrent notebook runs never read half-rebuilt tables."""
-    out.mkdir(parents=True, exist_ok=True)
-    with open(out / ".lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
 def run_analyses(out: str | Path, analyses: Iterable[str]) -> list[str]:
-    """Run the analysis writers that exist over the tables in `out` -> names of the analyses run."""
+    """Run the analysis writers that exist over the tables in `out`, publishing their tables together -> names of
+    the analyses run."""
+    from .outdir import transaction
+
     ran = []
-    for name in analyses:
-        module, func = ANALYSIS_WRITERS[name]
-        try:
-            writer = getattr(importlib.import_module(module), func)
-        except (ImportError, AttributeError):  # that capability is not built yet
-            log.info("analysis %s not available; skipped", name)
-            continue
-        writer(out)
-        ran.append(name)
+    with transaction(out, wait=True):
+        for name in analyses:
+            module, func = ANALYSIS_WRITERS[name]
+            try:
+                writer = getattr(importlib.import_module(module), func)
+            except (ImportError, AttributeError):  # that capability is not built yet
+                log.info("analysis %s not available; skipped", name)
+                continue
+            writer(out)
+            ran.append(name)
     return ran
 
 
@@ -120,19 +93,21 @@ def ensure_tables(corpus: str | Path, out: str | Path, *, meta: str | Path | Non
                   analyses: Iterable[str] = ("framing", "reuse", "timeline")) -> Path:
     """Annotate `corpus` into `out` unless current tables are there, then run the analysis writers -> `out`.
 
-    Tables are rebuilt when `stale_reason` gives a reason. A folder holding `manifest.json` was written by the
-    workbench, so it is overwritten; any other non-empty folder is refused (`OutputRefused`), never clobbered.
+    Tables are rebuilt when `stale_reason` gives a reason. Only what the workbench wrote is ever replaced: a
+    folder holding anything else is refused (`OutputRefused`), never clobbered. Concurrent notebooks on one `out`
+    wait for each other (the output folder's lock), so none reads half-rebuilt tables.
     """
-    from .annotate.write import annotate_corpus
+    from .annotate.write import annotate_corpus, check_output_dir
+    from .outdir import OutputSession
 
     out = Path(out)
-    with _locked(out):
+    check_output_dir(out, corpus=corpus)
+    with OutputSession(out, wait=True):
         reason = stale_reason(corpus, out, meta=meta, pipeline=pipeline)
         if reason:
             log.info("annotating %s into %s: %s", corpus, out, reason)
             annotate_corpus(Path(corpus).resolve(), out, pipeline=pipeline,
-                            meta=Path(meta).resolve() if meta is not None else None,
-                            force=(out / "manifest.json").is_file(), progress=False)
+                            meta=Path(meta).resolve() if meta is not None else None, progress=False)
         run_analyses(out, analyses)
     return out
 

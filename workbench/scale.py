@@ -6,9 +6,14 @@ partition goes to a worker that loads the pipeline once per process, runs the on
 provenance metadata as a single-process run). Only a small marker dict comes back to the driver, and no more than
 `max_in_flight` partitions exist at a time, so memory stays flat however long the corpus is.
 
-A marker `OUT/_checkpoint/part-NNNNN.json` is written after a partition's parts. A rerun with the same corpus,
-pipeline and partition size skips the partitions whose marker matches the partition's fingerprint and rewrites
-the others under the same part names, so an interrupted run resumes without duplicate rows.
+A marker `_checkpoint/part-NNNNN.json` is written after a partition's parts. Parts and markers are written into
+a stage, `OUT/.workbench/partitioned/`, published as one set when every partition is done (`workbench.outdir`),
+so a killed run leaves the previous tables whole. A rerun with the same corpus, pipeline and partition size
+resumes that stage (or a hard-link copy of the published run), skips the partitions whose marker matches the
+partition's fingerprint and rewrites the others under the same part names, so it never duplicates rows.
+
+Pool workers die with the driver (PR_SET_PDEATHSIG on Linux, a watcher thread elsewhere); Dask's worker
+processes watch their parent themselves. An unreachable scheduler fails after `scheduler_timeout` seconds.
 
 Workers need to see `OUT` (the same filesystem, as for `dask.dataframe.to_parquet`).
 
@@ -27,10 +32,13 @@ import multiprocessing
 import os
 import resource
 import shutil
+import signal
 import sys
+import threading
+import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -40,9 +48,12 @@ from tqdm.auto import tqdm
 
 from .annotate.pipeline import cached_pipeline, pipeline_info
 from .annotate.run import Records, annotate_articles
-from .annotate.write import DERIVED_TABLES, Summary, apply_corrections_if_any
 from .corpus import Article, ReadError, iter_articles
-from .tables import ALL_TABLES, atomic_write_parquet, frame, iter_table_parts, to_arrow, write_manifest
+from .corrections import apply_to_records
+from .fingerprint import inputs_fingerprint
+from .outdir import PARTITION_STAGE, OutputSession, check_output, current_dir, link_copy, write_file_list
+from .tables import (ALL_TABLES, WB_DIR, Summary, atomic_write_parquet, frame, iter_table_parts, to_arrow,
+                     write_manifest)
 
 CHECKPOINT_DIR = "_checkpoint"
 RUN_FILE = "run.json"
@@ -53,6 +64,13 @@ DEFAULT_PARTITION_SIZE = 500
 # The spaCy StringStore only grows: every new token string stays for the life of the Vocab. Rebuilding the
 # pipeline every K partitions (0.1-1 s for `rules`) frees it, bounding worker RSS on corpora of any size.
 RECYCLE_EVERY = 20
+# Seconds to reach a `tcp://` scheduler before giving up (distributed's own default waits 30 s, then a traceback).
+SCHEDULER_TIMEOUT = 5.0
+PARTITIONED_NAMES = (*ALL_TABLES, *(f"{t}.parquet" for t in ALL_TABLES), "manifest.json", "_checkpoint")
+
+
+class SchedulerUnreachable(ConnectionError):
+    """The Dask scheduler given by address did not answer in time."""
 
 
 class Partition(NamedTuple):
@@ -155,7 +173,7 @@ def annotate_partition(part: Partition, *, out: str, pipeline: str, corrections:
     nlp = worker_pipeline(pipeline, recycle_every=recycle_every)
     items = [dict_to_item(d) for d in part.items]
     records = annotate_articles(items, nlp)
-    apply_corrections_if_any(records, out_path, corrections)
+    apply_to_records(records, corrections_dir=corrections, report_unknown_articles=False)
     counts = write_partition(records, out_path, part.index, pipeline_info(nlp))
     current, peak = rss_mib()
     marker = {
@@ -169,10 +187,15 @@ def annotate_partition(part: Partition, *, out: str, pipeline: str, corrections:
 
 # --- driver side -------------------------------------------------------------------------------------------------
 
-def read_markers(out: Path) -> dict[int, dict]:
-    """The markers of finished partitions in `out` -> {index: marker}."""
+def stage_dir(out: str | Path) -> Path:
+    """The folder an unfinished partitioned run writes into (published when every partition is done) -> path."""
+    return Path(out) / WB_DIR / PARTITION_STAGE
+
+
+def read_markers(out: str | Path) -> dict[int, dict]:
+    """The markers of finished partitions in `out` (an output folder or a stage) -> {index: marker}."""
     markers = {}
-    for p in sorted((out / CHECKPOINT_DIR).glob("part-*.json")):
+    for p in sorted((Path(out) / CHECKPOINT_DIR).glob("part-*.json")):
         try:
             m = json.loads(p.read_text(encoding="utf-8"))
             markers[int(m["index"])] = m
@@ -181,37 +204,31 @@ def read_markers(out: Path) -> dict[int, dict]:
     return markers
 
 
-def clear_partitioned(out: Path) -> None:
-    """Remove the partitioned tables, single-file tables and checkpoint the workbench wrote into `out`."""
-    for table in ALL_TABLES:
-        shutil.rmtree(out / table, ignore_errors=True)
-        # A single file would shadow the parts (`tables.table_path` prefers it).
-        (out / f"{table}.parquet").unlink(missing_ok=True)
-    for table in DERIVED_TABLES:  # derived from the old annotation: stale now
-        (out / f"{table}.parquet").unlink(missing_ok=True)
-    shutil.rmtree(out / CHECKPOINT_DIR, ignore_errors=True)
-
-
-def prepare_output(out: Path, run: dict) -> dict[int, dict]:
-    """Start or resume a partitioned run in `out` -> markers of partitions already done (empty on a fresh start).
-
-    A run resumes only when corpus, metadata, pipeline version and partition size are those of the earlier run.
-    """
-    run_file = out / CHECKPOINT_DIR / RUN_FILE
+def _read_json(path: Path) -> object:
     try:
-        previous = json.loads(run_file.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        previous = None
-    if previous != run:
-        clear_partitioned(out)
-        (out / CHECKPOINT_DIR).mkdir(parents=True, exist_ok=True)
-        write_json_atomic(run_file, run)
-        return {}
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def prepare_stage(out: Path, run: dict, *, restart: bool = False) -> Path:
+    """The stage of a partitioned run in `out` -> its folder, resuming an interrupted or published run of the same
+    corpus, metadata, pipeline version and partition size (unless `restart`), else empty."""
+    stage = stage_dir(out)
+    run_file = stage / CHECKPOINT_DIR / RUN_FILE
+    if restart or _read_json(run_file) != run:
+        shutil.rmtree(stage, ignore_errors=True)
+        cur = current_dir(out)
+        if not restart and cur is not None and _read_json(cur / CHECKPOINT_DIR / RUN_FILE) == run:
+            # Published parts are never modified in place, so the stage may share them by hard links.
+            link_copy(cur, stage, names=[*ALL_TABLES, CHECKPOINT_DIR])
+        else:
+            (stage / CHECKPOINT_DIR).mkdir(parents=True)
+            write_json_atomic(run_file, run)
     for table in ALL_TABLES:
-        (out / f"{table}.parquet").unlink(missing_ok=True)
-        for tmp in (out / table).glob(".part-*.tmp"):  # left by a write that was killed half-way
+        for tmp in (stage / table).glob(".part-*.tmp"):  # left by a write that was killed half-way
             tmp.unlink(missing_ok=True)
-    return read_markers(out)
+    return stage
 
 
 WHOLE_RUN_PART = "whole-run.parquet"
@@ -247,8 +264,38 @@ def remove_stale_parts(out: Path, n_partitions: int) -> None:
                 p.unlink()
 
 
+def _die_with_parent(parent: int) -> None:
+    """Pool worker initializer: end this worker when the driver dies, even by SIGKILL (no orphaned workers)."""
+    if sys.platform == "linux":
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # the driver died before the call above
+            os._exit(1)
+        return
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="watch-driver").start()
+
+
+def connect(scheduler: str, timeout: float):
+    """A distributed Client on `scheduler` -> Client; SchedulerUnreachable after `timeout` seconds."""
+    from distributed import Client
+
+    try:
+        return Client(scheduler, timeout=timeout)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise SchedulerUnreachable(f"cannot reach the Dask scheduler at {scheduler} within {timeout:g} s "
+                                   f"({type(exc).__name__}); check the address or raise --scheduler-timeout") from None
+
+
 @contextmanager
-def open_executor(*, workers: int, scheduler: str | None):
+def open_executor(*, workers: int, scheduler: str | None, timeout: float = SCHEDULER_TIMEOUT):
     """An object with `.submit(fn, *args, **kw) -> future` for the mode asked for -> (executor, wait function).
 
     `scheduler=None`: a process pool of `workers`, forked on Linux (workers inherit the driver's imports and cached
@@ -257,7 +304,8 @@ def open_executor(*, workers: int, scheduler: str | None):
     """
     if scheduler is None:
         ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_die_with_parent,
+                                    initargs=(os.getpid(),)) as pool:
             yield pool, _wait_first
         return
     from distributed import Client, LocalCluster
@@ -267,7 +315,7 @@ def open_executor(*, workers: int, scheduler: str | None):
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
     else:
-        cluster, client = None, Client(scheduler)
+        cluster, client = None, connect(scheduler, timeout)
     try:
         yield _DaskSubmitter(client), _dask_wait_first
     finally:
@@ -357,52 +405,67 @@ def annotate_partitioned(corpus: str | Path, out: str | Path, *, pipeline: str =
                          meta: str | Path | None = None, workers: int = 1, scheduler: str | None = None,
                          partition_size: int | None = None, progress: bool = True, corrections: str | None = None,
                          recycle_every: int = RECYCLE_EVERY, max_in_flight: int | None = None, restart: bool = False,
-                         partition_func: Callable[[Partition], dict] | None = None) -> Summary:
-    """Annotate `corpus` in partitions and write partitioned tables into `out` (resuming a finished part) -> Summary.
+                         partition_func: Callable[[Partition], dict] | None = None, force: bool = False,
+                         scheduler_timeout: float | None = None) -> Summary:
+    """Annotate `corpus` in partitions and publish partitioned tables into `out` as one set -> Summary.
 
     `workers` <= 1 without `scheduler` runs the partitions in this process; `workers` > 1 uses a process pool;
-    `scheduler` "local" or "tcp://HOST:PORT" uses Dask. `restart` ignores an earlier run's checkpoint.
-    `partition_func` replaces the per-partition work (tests).
+    `scheduler` "local" or "tcp://HOST:PORT" uses Dask. An interrupted run resumes its finished partitions;
+    `restart` ignores them. `partition_func` replaces the per-partition work (tests). A corpus with no readable
+    article publishes nothing (`Summary.published` False).
 
     Raises:
+        OutputRefused: `out` cannot be written (see `outdir.check_output`) or another run is writing into it.
+        SchedulerUnreachable: the `tcp://` scheduler did not answer within `scheduler_timeout` seconds.
         ValueError: unknown pipeline, or a partition size < 1.
     """
     out = Path(out)
     size = partition_size or DEFAULT_PARTITION_SIZE
-    # Fails early, in the driver, on an unknown pipeline; a serial run then reuses this cached pipeline.
-    info = pipeline_info(cached_pipeline(pipeline))
-    run = {"corpus": str(Path(corpus).resolve()), "meta": str(Path(meta).resolve()) if meta else None,
-           "partition_size": size, **info}
-    out.mkdir(parents=True, exist_ok=True)
-    if restart:
-        clear_partitioned(out)
-    done = prepare_output(out, run)
-    # Workers get an absolute path: their working folder (or machine) need not be the driver's.
-    func = partition_func or _Annotate(out=str(out.resolve()), pipeline=pipeline, corrections=corrections,
-                                       recycle_every=recycle_every)
-    parts = iter_partitions(corpus, meta=meta, size=size)
+    if size < 1:
+        raise ValueError(f"partition size must be >= 1, not {size}")
+    check_output(out, corpus=corpus, force=force, names=PARTITIONED_NAMES)
     bar = tqdm(desc="annotating", unit=" article", disable=not progress, mininterval=1.0,
                bar_format="{desc}: {n_fmt} articles and read errors")
 
     def advance(m: dict) -> None:
         bar.update(m["n_items"])
 
-    try:
-        if workers <= 1 and scheduler is None:
-            n_parts, markers = run_partitions(parts, func, done=done, on_result=advance)
-        else:
-            n_workers = max(workers, 1)
-            with open_executor(workers=n_workers, scheduler=scheduler) as (executor, wait_first):
-                n_parts, markers = run_partitions(
-                    parts, func, done=done, submit=executor.submit, wait_first=wait_first,
-                    max_in_flight=max_in_flight or 2 * n_workers, on_result=advance)
-    finally:
-        bar.close()
-    remove_stale_parts(out, n_parts)
-    markers = {i: m for i, m in markers.items() if i < n_parts}
-    counts = {t: sum(m["tables"].get(t, 0) for m in markers.values()) for t in ALL_TABLES}
-    if partition_func is None:
-        counts["corrections_conflicts"] += report_unknown_articles(out, corrections, info)
-    write_manifest(out, {"corpus": str(corpus), "meta": str(meta) if meta else None, "partitions": n_parts,
-                         "partition_size": size, **info})
+    with OutputSession(out) as session, ExitStack() as stack:
+        executor = wait_first = None
+        if workers > 1 or scheduler is not None:
+            # Connect before anything is written: an unreachable scheduler fails here, fast.
+            executor, wait_first = stack.enter_context(open_executor(
+                workers=max(workers, 1), scheduler=scheduler, timeout=scheduler_timeout or SCHEDULER_TIMEOUT))
+        # Fails early, in the driver, on an unknown pipeline; a serial run then reuses this cached pipeline, and
+        # forked pool workers (started at the first submit) inherit it.
+        info = pipeline_info(cached_pipeline(pipeline))
+        run = {"corpus": str(Path(corpus).resolve()), "meta": str(Path(meta).resolve()) if meta else None,
+               "partition_size": size, **info}
+        inputs = inputs_fingerprint(corpus, meta)
+        stage = prepare_stage(out, run, restart=restart)
+        done = read_markers(stage)
+        # Workers get an absolute path: their working folder (or machine) need not be the driver's.
+        func = partition_func or _Annotate(out=str(stage.resolve()), pipeline=pipeline, corrections=corrections,
+                                           recycle_every=recycle_every)
+        parts = iter_partitions(corpus, meta=meta, size=size)
+        try:
+            n_parts, markers = run_partitions(
+                parts, func, done=done, submit=executor.submit if executor else None, wait_first=wait_first,
+                max_in_flight=max_in_flight or 2 * max(workers, 1), on_result=advance)
+        finally:
+            bar.close()
+        stack.close()  # workers and cluster end here, before publishing
+        remove_stale_parts(stage, n_parts)
+        markers = {i: m for i, m in markers.items() if i < n_parts}
+        counts = {t: sum(m["tables"].get(t, 0) for m in markers.values()) for t in ALL_TABLES}
+        if not counts["articles"]:
+            shutil.rmtree(stage, ignore_errors=True)
+            return Summary(out=out, n_articles=0, n_errors=counts["errors"], tables=counts, info=info,
+                           published=False)
+        if partition_func is None:
+            counts["corrections_conflicts"] += report_unknown_articles(stage, corrections, info)
+        write_manifest(stage, write_file_list(stage, {
+            "corpus": str(corpus), "meta": str(meta) if meta else None, "partitions": n_parts,
+            "partition_size": size, "inputs_sha256": inputs, **info}))
+        session.publish(stage)
     return Summary(out=out, n_articles=counts["articles"], n_errors=counts["errors"], tables=counts, info=info)

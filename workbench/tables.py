@@ -9,6 +9,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -63,6 +64,90 @@ SCHEMAS["corrections_conflicts"] = pa.schema([("correction_id", S), ("source", S
                                               ("start", I), ("end", I), ("action", S), ("reason", S)])
 CORRECTION_TABLES = ("corrections_applied", "corrections_conflicts")
 ALL_TABLES = ("articles", "blocks", "sentences", *ANNOTATION_TABLES, *CORRECTION_TABLES, "errors")
+# Written by the analyses (framing, reuse, timeline) from the annotation tables.
+DERIVED_TABLES = ("framing", "distinctive_terms", "reuse_pairs", "substitutions", "timeline", "figure_claims")
+
+# An output folder the workbench manages (workbench.outdir) holds its generations of tables in WB_DIR; every
+# public name (`<table>.parquet`, `<table>/`, `manifest.json`) is a symlink to WB_DIR/current/<name>.
+WB_DIR = ".workbench"
+CURRENT = "current"
+# Output folder (resolved) -> the generation an open `outdir.transaction` writes into instead of the folder.
+STAGED: dict[str, Path] = {}
+
+
+class OutputRefused(Exception):
+    """The output folder cannot be used: not a writable folder, holds the corpus, foreign files, or is busy."""
+
+
+@dataclass
+class Summary:
+    """What an annotate run did (`published` False: nothing was written, the output folder is unchanged)."""
+
+    out: Path
+    n_articles: int
+    n_errors: int
+    tables: dict[str, int] = field(default_factory=dict)
+    info: dict[str, str] = field(default_factory=dict)
+    published: bool = True
+
+    def describe(self) -> str:
+        """A short human summary -> text."""
+        lines = [f"annotated {self.n_articles} article(s) with pipeline {self.info.get('pipeline')} "
+                 f"({self.info.get('pipeline_version')}); {self.n_errors} input error(s)"]
+        if not self.published:
+            lines.append(f"nothing readable: no table written, {self.out} left as it was")
+            return "\n".join(lines)
+        lines += [f"  {name:<22} {n:>8} rows" for name, n in self.tables.items()]
+        lines.append(f"tables written to {self.out}")
+        if self.n_errors:
+            lines.append(f"see {self.out / 'errors.parquet'} for the inputs that could not be read")
+        if self.tables.get("corrections_conflicts"):
+            lines.append(f"{self.tables['corrections_conflicts']} correction(s) could not be applied: see "
+                         f"{self.out / 'corrections_conflicts.parquet'}")
+        return "\n".join(lines)
+
+
+def link_target(name: str) -> str:
+    """What the public entry `name` of a managed output folder links to -> relative path text."""
+    return f"{WB_DIR}/{CURRENT}/{name}"
+
+
+def is_own_link(out_dir: str | Path, name: str) -> bool:
+    """Whether `out_dir/name` is the workbench's link into its published generation (dangling or not)."""
+    p = Path(out_dir) / name
+    try:
+        return p.is_symlink() and os.readlink(p) == link_target(name)
+    except OSError:
+        return False
+
+
+def is_managed(out_dir: str | Path) -> bool:
+    """Whether `out_dir` holds a published generation of workbench tables."""
+    return (Path(out_dir) / WB_DIR / CURRENT).is_symlink()
+
+
+def ensure_link(out_dir: str | Path, name: str) -> bool:
+    """Create the public link `out_dir/name` unless something else is there -> whether the link is in place."""
+    out = Path(out_dir)
+    if is_own_link(out, name):
+        return True
+    if (out / name).exists() or (out / name).is_symlink():
+        return False
+    tmp = out / f".{name}.{os.getpid()}.link"
+    tmp.unlink(missing_ok=True)
+    os.symlink(link_target(name), tmp)
+    os.replace(tmp, out / name)
+    return True
+
+
+def write_dir(out_dir: str | Path) -> Path:
+    """Where a table written into `out_dir` goes: the generation of an open transaction, else the published
+    generation of a managed folder, else `out_dir` itself."""
+    out = Path(out_dir)
+    staged = STAGED.get(str(out.resolve()))
+    if staged is not None:
+        return staged
+    return out / WB_DIR / CURRENT if is_managed(out) else out
 
 
 def sort_keys(table: str, columns: Iterable[str]) -> list[str]:
@@ -166,17 +251,27 @@ def write_tables(tables: Mapping[str, object], out_dir: str | Path, *,
 
 
 def write_table(table: str, rows, out_dir: str | Path, *, metadata: Mapping[str, str] | None = None) -> Path:
-    """Write one table as `out_dir/<table>.parquet` atomically -> the path written."""
+    """Write one table as `out_dir/<table>.parquet` atomically -> the path written.
+
+    Inside `outdir.transaction(out_dir)` the table joins the generation published when the transaction ends;
+    outside one, in a managed folder, it replaces that one file of the published generation.
+    """
     df = frame(table, rows)
-    path = Path(out_dir) / f"{table}.parquet"
-    atomic_write_parquet(to_arrow(table, df, metadata), path)
-    return path
+    out = Path(out_dir)
+    dest = write_dir(out)
+    atomic_write_parquet(to_arrow(table, df, metadata), dest / f"{table}.parquet")
+    if dest == out / WB_DIR / CURRENT and not ensure_link(out, f"{table}.parquet"):
+        raise OutputRefused(f"{out / (table + '.parquet')} was not written by the workbench; it is left as it is")
+    return out / f"{table}.parquet"
 
 
 def table_path(out_dir: str | Path, table: str) -> Path:
-    """Where a table lives: `<table>.parquet` or a partitioned folder `<table>/` -> path (may not exist)."""
-    single = Path(out_dir) / f"{table}.parquet"
-    folder = Path(out_dir) / table
+    """Where a table lives: `<table>.parquet` or a partitioned folder `<table>/` -> path (may not exist).
+
+    In a managed output folder only the workbench's own links count: a user's folder named like a table is not one.
+    """
+    base = Path(out_dir) / WB_DIR / CURRENT if is_managed(out_dir) else Path(out_dir)
+    single, folder = base / f"{table}.parquet", base / table
     return folder if folder.is_dir() and not single.exists() else single
 
 
