@@ -15,3 +15,32 @@ def test_reexports_resolve_to_module_functions():
 def test_unknown_attribute_raises():
     with pytest.raises(AttributeError):
         workbench.no_such_thing  # noqa: B018
+
+
+def _imports(path, module: str, modules: set[str]) -> set[str]:
+    """Workbench modules `module` imports anywhere in its file (module level and inside functions)."""
+    import ast
+
+    package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")[: len(package.split(".")) - node.level + 1] if node.level else []
+            target = ".".join(base + ([node.module] if node.module else []))
+            found |= {target} | {f"{target}.{a.name}" for a in node.names}
+    return (found & modules) - {module}
+
+
+def test_no_import_circle_in_the_package():
+    from graphlib import TopologicalSorter
+    from pathlib import Path
+
+    root = Path(workbench.__file__).parent
+    paths = {".".join(p.relative_to(root.parent).with_suffix("").parts).removesuffix(".__init__"): p
+             for p in root.rglob("*.py")}
+    graph = {module: _imports(path, module, set(paths)) for module, path in paths.items()}
+    assert "workbench.scale" in graph["workbench.annotate.write"]  # the dispatch, one way only
+    assert "workbench.annotate.write" not in graph["workbench.scale"]
+    list(TopologicalSorter(graph).static_order())  # raises graphlib.CycleError naming the circle
