@@ -28,9 +28,9 @@ def test_help_documents_every_exit_code():
     proc = subprocess.run([sys.executable, "-m", "workbench", "annotate", "--help"], capture_output=True, text=True,
                           timeout=60)
     assert proc.returncode == 0
-    for code in ("0", "1", "2", "3", "4"):
+    for code in ("0", "1", "2", "3", "4", "5"):
         assert f"\n  {code}  " in proc.stdout
-    assert "--force" in proc.stdout and "--corrections" in proc.stdout
+    assert "--force" in proc.stdout and "--corrections" in proc.stdout and "--scheduler-timeout" in proc.stdout
 
 
 def test_ok_run_prints_a_summary(corpus, tmp_path, capsys):
@@ -82,3 +82,11 @@ def test_evaluate_raw_and_corrected(corpus, tmp_path, capsys):
     assert main(["evaluate", str(out), str(gold), "--raw"]) == EXIT_OK
     both = capsys.readouterr().out
     assert both.count("block line accuracy: 1.000") == 2
+
+
+def test_evaluate_on_a_missing_folder_exits_2(corpus, tmp_path, capsys):
+    out = tmp_path / "out"
+    cli(corpus, "--out", out)
+    assert main(["evaluate", str(tmp_path / "nope"), str(tmp_path)]) == EXIT_USAGE
+    assert main(["evaluate", str(out), str(tmp_path / "no-gold")]) == EXIT_USAGE
+    assert "is not a folder" in capsys.readouterr().err
