@@ -92,10 +92,12 @@ def test_folders_named_like_tables_survive_forced_runs_and_analyses(corpus, tmp_
     assert read_table(out, "timeline").empty  # analyses of the old annotation are gone; the folder stays
 
 
-def test_a_partitioned_run_refuses_a_foreign_folder_where_a_table_goes_even_with_force(corpus, tmp_path, capsys):
+@pytest.mark.parametrize("mode", [("--workers", "2"), ("--scheduler", "local")])
+def test_a_partitioned_run_refuses_a_foreign_folder_where_a_table_goes_even_with_force(corpus, tmp_path, capsys,
+                                                                                         mode):
     out = tmp_path / "out"
     mine = _user_folders(out)
-    assert cli(corpus, "--out", out, "--force", "--partition-size", "1", "--scheduler", "local") == EXIT_REFUSED
+    assert cli(corpus, "--out", out, "--force", "--partition-size", "1", *mode) == EXIT_REFUSED
     assert "articles" in capsys.readouterr().err
     _assert_untouched(out, mine)
 
@@ -126,9 +128,14 @@ def test_an_output_path_that_is_a_file_is_refused_before_any_annotation(corpus, 
 
     monkeypatch.setattr(write, "annotate_articles", no_work)
     monkeypatch.setattr(write, "build_pipeline", no_work)
+    import workbench.scale as scale
+
+    monkeypatch.setattr(scale, "cached_pipeline", no_work)
     (tmp_path / "file").write_text("x", encoding="utf-8")
     assert cli(corpus, "--out", tmp_path / "file") == EXIT_REFUSED
-    assert "not a folder" in capsys.readouterr().err
+    assert cli(corpus, "--out", tmp_path / "file", "--workers", "2") == EXIT_REFUSED
+    assert cli(corpus, "--out", tmp_path / "file" / "sub") == EXIT_REFUSED
+    assert capsys.readouterr().err.count("not a folder") == 3
     assert (tmp_path / "file").read_text(encoding="utf-8") == "x"
 
 
