@@ -172,6 +172,16 @@ def test_the_manifest_lists_the_files_the_workbench_owns(corpus, tmp_path):
     assert all((out / f).is_symlink() for f in files)
 
 
+def test_a_publish_keeps_one_generation(corpus, tmp_path):
+    out = tmp_path / "out"
+    annotate_corpus(corpus, out, progress=False, corrections="none")
+    assert main(["analyze", str(out)]) == EXIT_OK
+    assert cli(corpus, "--out", out, "--workers", "2", "--partition-size", "1") == EXIT_OK
+    gens = [p.name for p in (out / WB_DIR).iterdir() if p.name.startswith("gen-")]
+    assert gens == [os.readlink(out / WB_DIR / "current")]
+    assert sorted(p.name for p in (out / WB_DIR).iterdir()) == sorted(["current", "lock", *gens])
+
+
 def test_a_folder_written_by_an_earlier_version_is_adopted_with_its_tables(corpus, tmp_path):
     out = tmp_path / "out"
     annotate_corpus(corpus, out, progress=False, corrections="none")

@@ -262,15 +262,16 @@ def publish(out: str | Path, stage: Path) -> None:
     if in_way:
         raise OutputRefused(f"{out} holds {', '.join(in_way)}, which the workbench did not write and never replaces; "
                             f"move it or choose another output folder")
-    old = current_dir(out)
+    cur = current_dir(out)
+    old = cur.resolve() if cur is not None else None  # resolved now: after the switch the link names the new one
     gen = out / WB_DIR / f"gen-{_new_id()}"
     os.rename(stage, gen)
     for name in names:  # links to names the old generation lacks point at nothing (read as absent) until the switch
         ensure_link(out, name)
     _switch(out, gen)
     _sync_links(out)
-    if old is not None and old.resolve() != gen.resolve():
-        shutil.rmtree(old.resolve(), ignore_errors=True)
+    if old is not None and old != gen.resolve():
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def write_file_list(stage: Path, manifest: dict) -> dict:
