@@ -308,6 +308,27 @@ def test_a_failing_analysis_publishes_none_of_the_analysis_tables(corpus, tmp_pa
     assert [p.name for p in (out / WB_DIR).iterdir() if p.name.startswith("stage-")] == []
 
 
+def test_a_failing_validity_run_publishes_neither_validity_nor_framing(corpus, tmp_path, monkeypatch):
+    import workbench.validation as validation
+    from workbench.tables import write_table
+
+    out = tmp_path / "out"
+    annotate_corpus(corpus, out, progress=False, corrections="none")
+    assert main(["analyze", str(out)]) == EXIT_OK
+    before = snapshot(out)
+
+    def half_done(out_dir, source):
+        write_table("validity", [{"table": "mentions"}], out_dir)
+        write_table("framing", [], out_dir)
+        raise RuntimeError("judgements unreadable half-way")
+
+    monkeypatch.setattr(validation, "write_validity", half_done)
+    (tmp_path / "judged.csv").write_text("key\n", encoding="utf-8")
+    with pytest.raises(RuntimeError):
+        main(["validity", str(out), "--judgements", str(tmp_path / "judged.csv")])
+    assert snapshot(out) == before and read_table(out, "validity").empty
+
+
 # --- one run at a time ---------------------------------------------------------------------------------------------
 
 HOLD_SCRIPT = """

@@ -138,8 +138,16 @@ def _validity(args: argparse.Namespace) -> int:
     if not Path(args.dir).is_dir() or not Path(args.judgements).exists():
         print(f"workbench validity: {args.dir} or {args.judgements} does not exist", file=sys.stderr)
         return EXIT_USAGE
+    from .outdir import check_output, transaction
+    from .tables import OutputRefused
+
     try:
-        written = write_validity(args.dir, args.judgements)
+        check_output(args.dir, force=True, names=["validity.parquet", "framing.parquet"])
+        with transaction(args.dir):  # validity and the adjusted framing published together, or neither
+            written = write_validity(args.dir, args.judgements)
+    except OutputRefused as exc:
+        print(f"workbench validity: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
     except ValueError as exc:
         print(f"workbench validity: {exc}", file=sys.stderr)
         return EXIT_USAGE

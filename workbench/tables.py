@@ -64,8 +64,9 @@ SCHEMAS["corrections_conflicts"] = pa.schema([("correction_id", S), ("source", S
                                               ("start", I), ("end", I), ("action", S), ("reason", S)])
 CORRECTION_TABLES = ("corrections_applied", "corrections_conflicts")
 ALL_TABLES = ("articles", "blocks", "sentences", *ANNOTATION_TABLES, *CORRECTION_TABLES, "errors")
-# Written by the analyses (framing, reuse, timeline) from the annotation tables.
-DERIVED_TABLES = ("framing", "distinctive_terms", "reuse_pairs", "substitutions", "timeline", "figure_claims")
+# Written by the analyses (framing, reuse, timeline, validity) from the annotation tables.
+DERIVED_TABLES = ("framing", "distinctive_terms", "reuse_pairs", "substitutions", "timeline", "figure_claims",
+                  "validity")
 
 # An output folder the workbench manages (workbench.outdir) holds its generations of tables in WB_DIR; every
 # public name (`<table>.parquet`, `<table>/`, `manifest.json`) is a symlink to WB_DIR/current/<name>.
