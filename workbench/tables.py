@@ -40,7 +40,7 @@ SCHEMAS: dict[str, pa.Schema] = {
                               ("end_b", I), ("similarity", F)]),
     "substitutions": pa.schema([("article_a", S), ("start_a", I), ("end_a", I), ("text_a", S), ("article_b", S),
                                 ("start_b", I), ("end_b", I), ("text_b", S), ("op", S)]),
-    "errors": pa.schema([("source_path", S), ("reason", S)]),
+    "errors": pa.schema([("source_path", S), ("reason", S), ("article_id", S), ("component", S)]),
     "framing": pa.schema([("outlet", S), ("actor", S), ("term", S), ("count", I), ("actor_total", I), ("share", F),
                           ("share_low", F), ("share_high", F), ("per_1k_words", F)]),
     "distinctive_terms": pa.schema([("outlet", S), ("term", S), ("count", I), ("count_rest", I), ("log_odds", F),

@@ -6,15 +6,20 @@ This is the one annotate path: the single-process CLI, `scale.py` partitions and
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import numpy as np
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..blocks import Block, segment
 from ..corpus import Article, ReadError
+from ..tables import SCHEMAS
 from . import entities, figures, mentions, quotes, timex
 from .base import block_kind_at, doc_text, iter_sentences, make_doc
 
@@ -29,6 +34,7 @@ OFFSET_COLUMNS = ("start", "end", "sent_start", "sent_end", "speaker_start", "sp
 # Articles longer than this are annotated in line-aligned chunks (offsets shifted back), so one 50 MB article
 # neither exceeds spaCy's limits nor holds a 50M-token Doc in memory.
 CHUNK_CHARS = 200_000
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+")
 
 
 def article_row(a: Article) -> dict:
@@ -37,6 +43,17 @@ def article_row(a: Article) -> dict:
         "article_id": a.id, "source_path": a.source_path, "outlet": a.outlet, "published": a.published,
         "url": a.url, "title": a.title, "n_chars": len(a.text), "n_words": a.n_words, "sha256": a.sha256,
     }
+
+
+def error_row(source_path: str, reason: str, *, article_id: str | None = None, component: str | None = None) -> dict:
+    """A row of the `errors` table: where, why, and (for an annotation failure) which article and component."""
+    return {"source_path": source_path, "reason": reason, "article_id": article_id, "component": component}
+
+
+def exception_reason(exc: BaseException) -> str:
+    """An exception -> 'Type: message' (one line, bounded), the `reason` of an annotation error row."""
+    msg = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {msg[:300]}" if msg else type(exc).__name__
 
 
 def sentence_records(doc: Doc) -> list[dict]:
@@ -49,14 +66,44 @@ def sentence_records(doc: Doc) -> list[dict]:
     ]
 
 
+def _cut(text: str, start: int, end: int) -> int:
+    """Where to cut text[start:end] short of `end`: after the last sentence end, else the last space -> offset."""
+    window = text[start + (end - start) // 2:end]
+    base = end - len(window)
+    best = None
+    for m in _SENTENCE_END.finditer(window):
+        best = m.end()
+    if best is None:
+        ws = max(window.rfind(" "), window.rfind("\t"), window.rfind("\u00a0"))
+        best = ws + 1 if ws >= 0 else len(window)  # no space at all: a hard cut (offsets stay exact either way)
+    return base + best
+
+
+def _pieces(text: str, blocks: list[Block], limit: int) -> list[Block]:
+    """Blocks with every line longer than `limit` cut into pieces of at most `limit` (same block id and kind)."""
+    out: list[Block] = []
+    for b in blocks:
+        start = b.start
+        while b.end - start > limit:
+            cut = _cut(text, start, start + limit)
+            out.append(b._replace(start=start, end=cut))
+            start = cut
+        out.append(b._replace(start=start) if start != b.start else b)
+    return out
+
+
 def _chunks(text: str, blocks: list[Block], limit: int) -> Iterator[tuple[int, int, list[Block]]]:
-    """Split an article into (base, end, blocks relative to base) chunks at line boundaries, each <= limit if possible."""
+    """Split an article into (base, end, blocks relative to base) chunks at line boundaries, each <= limit.
+
+    A single line longer than `limit` is cut after a sentence end (else at a space) so no Doc exceeds `limit`
+    characters whatever the pipeline: a parser's memory grows with the longest Doc, not with the article.
+    """
     if len(text) <= limit:
         yield 0, len(text), blocks
         return
     base = 0
     cur: list[Block] = []
-    for b in blocks:
+    for b in _pieces(text, blocks, limit):
         if cur and b.end - base > limit:
             end = cur[-1].end
             yield base, end, [bl._replace(start=bl.start - base, end=bl.end - base) for bl in cur]
@@ -78,47 +125,164 @@ def _shift(rows: list[dict], base: int) -> list[dict]:
 
 @dataclass
 class Records:
-    """Table name -> list of row dicts, plus the errors met on the way."""
+    """Table name -> list of row dicts, plus the errors met on the way; `texts` keeps each article's text for
+    validating corrections against it (not written)."""
 
     tables: dict[str, list] = field(default_factory=lambda: defaultdict(list))
+    texts: dict[str, str] = field(default_factory=dict)
 
     def extend(self, other: "Records") -> None:
         """Append another batch's rows."""
         for k, v in other.tables.items():
             self.tables[k].extend(v)
+        self.texts.update(other.texts)
+
+
+class AnnotationError(Exception):
+    """One article failed in one step (a pipeline component, a record function or the row check)."""
+
+    def __init__(self, component: str, exc: BaseException) -> None:
+        super().__init__(exception_reason(exc))
+        self.component = component
+
+
+class _Prepared(NamedTuple):
+    article: Article
+    blocks: list[Block]
+    chunks: list[tuple[int, int, list[Block]]]
+
+
+_PY_TYPES = {"string": str, "int64": int, "double": (int, float), "bool": bool, "date32[day]": dt.date}
+
+
+def check_rows(table: str, rows: list[dict]) -> None:
+    """Raise TypeError if a row holds a value its column cannot store (so one article, not the writer, fails)."""
+    schema = SCHEMAS.get(table)
+    if schema is None:
+        return
+    types = {f.name: _PY_TYPES.get(str(f.type)) for f in schema}
+    for r in rows:
+        for col, value in r.items():
+            want = types.get(col)
+            if value is None or want is None:
+                continue
+            if isinstance(value, bool) and want is not bool:
+                raise TypeError(f"{table}.{col} = {value!r} is a bool")
+            if not isinstance(value, want) and not (want is int and isinstance(value, np.integer)) \
+                    and not (want == (int, float) and isinstance(value, (np.integer, np.floating))):
+                raise TypeError(f"{table}.{col} = {value!r:.60} is {type(value).__name__}, not {schema.field(col).type}")
+            if want is str:
+                value.encode("utf-8")  # a lone surrogate cannot be written: UnicodeEncodeError names it
+
+
+def _prepare(item: Article, chunk_chars: int) -> _Prepared:
+    blocks = segment(item.text, item.id)
+    return _Prepared(item, blocks, list(_chunks(item.text, blocks, chunk_chars)))
+
+
+def _make_docs(nlp: Language, p: _Prepared) -> list[Doc]:
+    docs = []
+    for base, end, rel in p.chunks:
+        doc = make_doc(nlp, p.article.text[base:end], article_id=p.article.id, published=p.article.published,
+                       outlet=p.article.outlet)
+        doc.user_data["wb_blocks"] = rel
+        doc.user_data["wb_base"] = base
+        docs.append(doc)
+    return docs
+
+
+def _run_one(nlp: Language, p: _Prepared) -> list[Doc]:
+    """Annotate one article's chunks component by component, naming the component that fails -> Docs."""
+    try:
+        docs = _make_docs(nlp, p)
+    except Exception as exc:
+        raise AnnotationError("tokenizer", exc) from exc
+    out = []
+    for doc in docs:
+        for name, proc in nlp.pipeline:
+            try:
+                doc = proc(doc)
+            except Exception as exc:
+                raise AnnotationError(name, exc) from exc
+        out.append(doc)
+    return out
+
+
+def _article_tables(p: _Prepared, docs: list[Doc], wanted: set[str] | None) -> dict[str, list]:
+    """Every table's rows for one annotated article (offsets shifted back into the article), checked -> dict."""
+    tables: dict[str, list] = {"articles": [article_row(p.article)], "blocks": [b._asdict() for b in p.blocks],
+                               "sentences": []}
+    for doc in docs:
+        base = doc.user_data.get("wb_base", 0)
+        try:
+            tables["sentences"].extend(_shift(sentence_records(doc), base))
+        except Exception as exc:
+            raise AnnotationError("records:sentences", exc) from exc
+        for name, func in RECORD_FUNCS.items():
+            if wanted is None or name in wanted:
+                try:
+                    rows = [dict(r) if not isinstance(r, dict) else r for r in func(doc)]
+                except Exception as exc:
+                    raise AnnotationError(f"records:{name}", exc) from exc
+                tables.setdefault(name, []).extend(_shift(rows, base))
+    for table, rows in tables.items():
+        try:
+            check_rows(table, rows)
+        except Exception as exc:
+            raise AnnotationError(f"write:{table}", exc) from exc
+    return tables
+
+
+def _annotate_batch(batch: list[_Prepared], nlp: Language, out: Records, wanted: set[str] | None,
+                    batch_size: int) -> None:
+    """Annotate a batch with `nlp.pipe`; if that fails, again one article at a time to find the culprit(s)."""
+    docs_by_article: list[list[Doc]] | None
+    try:
+        flat = [d for p in batch for d in _make_docs(nlp, p)]
+        piped = iter(nlp.pipe(flat, batch_size=batch_size))
+        docs_by_article = [[next(piped) for _ in p.chunks] for p in batch]
+    except Exception:
+        docs_by_article = None  # some article broke a component: re-run each alone below
+    for i, p in enumerate(batch):
+        try:
+            docs = docs_by_article[i] if docs_by_article is not None else _run_one(nlp, p)
+            tables = _article_tables(p, docs, wanted)
+        except AnnotationError as exc:
+            out.tables["errors"].append(error_row(p.article.source_path, str(exc), article_id=p.article.id,
+                                                  component=exc.component))
+            continue
+        for table, rows in tables.items():
+            out.tables[table].extend(rows)
+        out.texts[p.article.id] = p.article.text
 
 
 def annotate_articles(items: Iterable[Article | ReadError], nlp: Language, *, batch_size: int = 32,
                       chunk_chars: int = CHUNK_CHARS, tables: tuple[str, ...] | None = None) -> Records:
-    """Annotate a stream of articles (ReadErrors pass through to `errors`) -> Records of every table."""
+    """Annotate a stream of articles (ReadErrors pass through to `errors`) -> Records of every table.
+
+    An exception in block segmentation, a pipeline component, a record function or the row check for one article
+    becomes one `errors` row (source path, article id, component, 'Type: message') and the article is left out of
+    every table; every other article goes through. Batches are piped as usual; a failing batch is re-run one
+    article at a time, component by component, to name the culprit.
+    """
     out = Records()
     wanted = set(tables) if tables else None
-
-    def docs() -> Iterator[Doc]:
-        for item in items:
-            if isinstance(item, ReadError):
-                out.tables["errors"].append({"source_path": item.source_path, "reason": item.reason})
-                continue
-            try:
-                blocks = segment(item.text, item.id)
-            except Exception as exc:  # a pathological text must not stop the corpus
-                out.tables["errors"].append({"source_path": item.source_path, "reason": f"block segmentation failed: {exc!r}"})
-                continue
-            out.tables["articles"].append(article_row(item))
-            out.tables["blocks"].extend(b._asdict() for b in blocks)
-            for base, end, rel in _chunks(item.text, blocks, chunk_chars):
-                doc = make_doc(nlp, item.text[base:end], article_id=item.id, published=item.published,
-                               outlet=item.outlet)
-                doc.user_data["wb_blocks"] = rel
-                doc.user_data["wb_base"] = base
-                yield doc
-
-    for doc in nlp.pipe(docs(), batch_size=batch_size):
-        base = doc.user_data.get("wb_base", 0)
-        out.tables["sentences"].extend(_shift(sentence_records(doc), base))
-        for name, func in RECORD_FUNCS.items():
-            if wanted is None or name in wanted:
-                out.tables[name].extend(_shift([dict(r) if not isinstance(r, dict) else r for r in func(doc)], base))
+    batch: list[_Prepared] = []
+    for item in items:
+        if isinstance(item, ReadError):
+            out.tables["errors"].append(error_row(item.source_path, item.reason, component="read"))
+            continue
+        try:
+            batch.append(_prepare(item, chunk_chars))
+        except Exception as exc:  # a pathological text must not stop the corpus
+            out.tables["errors"].append(error_row(item.source_path, exception_reason(exc), article_id=item.id,
+                                                  component="wb_blocks"))
+            continue
+        if sum(len(p.chunks) for p in batch) >= batch_size:
+            _annotate_batch(batch, nlp, out, wanted, batch_size)
+            batch = []
+    if batch:
+        _annotate_batch(batch, nlp, out, wanted, batch_size)
     return out
 
 
