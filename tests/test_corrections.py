@@ -212,3 +212,62 @@ def test_unknown_articles_are_reported_once_for_a_partitioned_run(tmp_path):
                                     "delete,timex,a,0,4,s,\ndelete,timex,gone,0,4,s,\n", encoding="utf-8")
     rows = C.unknown_article_conflicts(["a", "b"], tmp_path)
     assert [(r["article_id"], r["reason"]) for r in rows] == [("gone", "article not in this corpus")]
+
+
+def _hostile_corrections(folder: Path, sha: dict[str, str], sentence: dict) -> None:
+    """One corrections file with every kind of bad row beside good ones, a Latin-1 file and a folder named x.csv."""
+    folder.mkdir()
+    a, s, e, text = sentence["article_id"], sentence["start"], sentence["end"], sentence["text"]
+    good_add = f'add,timex,{a},{s},{s + 3},{sha[a]},"{text[:3]}",type=DATE; value=2019\n'
+    (folder / "a.csv").write_text(
+        "action,table,article_id,start,end,sha256,surface,values\n"
+        + good_add
+        + f'add,timex,{a},{s},{s + 3},{sha[a]},"zz{text[2:3]}",type=DATE; value=2019\n'  # surface not the text
+        + f"add,timex,{a},100000,100003,{sha[a]},abc,type=DATE; value=2019\n"  # past the end
+        + f"correct,sentences,{a},{s},{e},{sha[a]},,block_kind=body\n"  # not a correctable table
+        + f"delete,timex,{a},-3,-1,{sha[a]},,\n"  # offsets out of range
+        + f"delete,timex,ghost,0,2,{sha[a]},,\n"  # an article the corpus does not have
+        + f"delete,timex,{a},0,2,{'0' * 64},,\n",  # made on another version of the text
+        encoding="utf-8")
+    (folder / "b.CSV").write_bytes(
+        b"action,table,article_id,start,end,sha256,surface,values\n"
+        + f"delete,timex,{a},0,2,{sha[a]},Caf".encode() + b"\xe9,\n")
+    (folder / "x.csv").mkdir()
+
+
+def test_bad_corrections_are_conflicts_and_partitioned_runs_report_the_same(tmp_path, monkeypatch):
+    from workbench import scale
+    from workbench.annotate import pipeline
+
+    monkeypatch.setattr(scale, "cached_pipeline", lambda name: pipeline.build_pipeline(name, components=()))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(5):
+        (corpus / f"a{i}.txt").write_text(TEXT.replace("12", str(10 + i)), encoding="utf-8")
+    first = annotate_corpus(corpus, tmp_path / "plain", force=True, progress=False, corrections="none").out
+    sha = dict(read_table(first, "articles")[["article_id", "sha256"]].values)
+    sents = read_table(first, "sentences")
+    _hostile_corrections(tmp_path / "corr", sha, sents[sents["article_id"] == "a3"].iloc[1].to_dict())
+    with pytest.warns(C.CorrectionConflictWarning):
+        single = annotate_corpus(corpus, tmp_path / "single", force=True, progress=False,
+                                 corrections=str(tmp_path / "corr")).out
+    with pytest.warns(C.CorrectionConflictWarning):
+        parts = scale.annotate_partitioned(corpus, tmp_path / "parts", partition_size=2, progress=False,
+                                           corrections=str(tmp_path / "corr")).out
+    conflicts = read_table(single, "corrections_conflicts")
+    reasons = " | ".join(conflicts["reason"])
+    assert len(conflicts) == 8, reasons
+    for phrase in ("surface 'zz", "outside the article", "cannot be corrected", "not in this corpus",
+                   "article text changed", "not UTF-8", "cannot read corrections file"):
+        assert phrase in reasons, phrase
+    assert sum("outside the article" in r for r in conflicts["reason"]) == 2
+    applied = read_table(single, "corrections_applied")
+    assert applied[["action", "article_id"]].values.tolist() == [["add", "a3"]]
+    timex = read_table(single, "timex")
+    text = (corpus / "a3.txt").read_text(encoding="utf-8")
+    assert all(text[r.start:r.end] == r.text for r in timex.itertuples())
+    for table in ("corrections_applied", "corrections_conflicts", "timex"):
+        key = sorted(read_table(single, table).columns)
+        pd.testing.assert_frame_equal(
+            read_table(single, table).sort_values(key, na_position="first").reset_index(drop=True),
+            read_table(parts, table).sort_values(key, na_position="first").reset_index(drop=True), obj=table)

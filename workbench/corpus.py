@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import hashlib
 import json
+import math
+import os
 import re
-import sys
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,8 +33,20 @@ from typing import NamedTuple
 OPTIONAL_FIELDS = ("outlet", "published", "url", "title")
 BINARY_SNIFF_BYTES = 8192
 _SURROGATE = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept by errors="surrogateescape"
-# CSV cells may hold whole articles; the stdlib default (128 KiB) rejects long ones.
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # JSON may spell them ("\\ud800"); UTF-8 cannot store them
+TEXT_SUFFIXES = (".txt",)  # compared lower-cased: A.TXT is read too
+# One article (a .txt file, a JSONL line, a CSV row) larger than this is an error row, not a MemoryError.
+MAX_BYTES_ENV = "WORKBENCH_MAX_ARTICLE_MB"
+DEFAULT_MAX_ARTICLE_MB = 64
+
+
+def max_article_bytes() -> int:
+    """The size cap of one article in bytes: $WORKBENCH_MAX_ARTICLE_MB (default 64) MiB -> int."""
+    try:
+        mb = float(os.environ.get(MAX_BYTES_ENV) or DEFAULT_MAX_ARTICLE_MB)
+    except ValueError:
+        mb = DEFAULT_MAX_ARTICLE_MB
+    return max(1, int(mb * 2**20))
 
 
 @dataclass
@@ -94,11 +109,37 @@ def decode_bytes(data: bytes) -> str:
     return text
 
 
+def _field(rec: dict, name: str) -> str | None:
+    """A record's field as text: strings kept, numbers written out, None/'' -> None; ValueError for the rest."""
+    value = rec.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValueError(f"field {name!r} is a {type(value).__name__} ({_preview(value)}), not text")
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None  # an empty spreadsheet cell read as NaN
+        if not math.isfinite(value):
+            raise ValueError(f"field {name!r} is {value!r}, not text")
+    text = str(value)
+    hit = _LONE_SURROGATE.search(text)
+    if hit:
+        raise ValueError(f"field {name!r} holds a lone surrogate U+{ord(hit.group()):04X} at character {hit.start()} "
+                         "(not encodable text)")
+    return text
+
+
+def _preview(value: object) -> str:
+    s = repr(value)
+    return s if len(s) <= 40 else s[:37] + "..."
+
+
 def _check_text(text: object) -> str:
-    if text is None or (isinstance(text, float)):
+    if text is None or (isinstance(text, float) and math.isnan(text)):
         raise ValueError("missing text")
     if not isinstance(text, str):
         raise ValueError(f"text is {type(text).__name__}, not a string")
+    text = _field({"text": text}, "text")
     if not text.strip():
         raise ValueError("empty text")
     if "\x00" in text:
@@ -107,52 +148,135 @@ def _check_text(text: object) -> str:
 
 
 def _article_from_record(rec: dict, source: str) -> Article:
-    """Build an Article from a JSONL/CSV record with id, text and optional metadata; ValueError if unusable."""
-    rid = rec.get("id")
-    if rid is None or str(rid).strip() == "":
+    """Build an Article from a JSONL/CSV record with id, text and optional metadata; ValueError if unusable.
+
+    Every field is type-checked: strings are kept, numbers are written out as text; lists, objects, booleans and
+    strings with lone surrogates are refused with the field's name (one record, not the run).
+    """
+    rid = _field(rec, "id")
+    if rid is None or rid.strip() == "":
         raise ValueError("missing id")
     text = _check_text(rec.get("text"))
+    fields = {name: (_field(rec, name) or None) for name in OPTIONAL_FIELDS}
     try:
-        published = parse_date(rec.get("published"))
+        published = parse_date(fields["published"])
     except ValueError:
         raise ValueError(f"bad published date {rec.get('published')!r} (expected YYYY-MM-DD)") from None
     extra = {k: v for k, v in rec.items() if k not in ("id", "text", *OPTIONAL_FIELDS)}
-    return Article(
-        id=str(rid).strip(),
-        text=text,
-        source_path=source,
-        outlet=(rec.get("outlet") or None),
-        published=published,
-        url=(rec.get("url") or None),
-        title=(rec.get("title") or None),
-        extra=extra,
-    )
+    return Article(id=rid.strip(), text=text, source_path=source, outlet=fields["outlet"], published=published,
+                   url=fields["url"], title=fields["title"], extra=extra)
 
 
-def read_txt_folder(folder: Path) -> Iterator[Article | ReadError]:
-    """Yield an Article per .txt file under `folder` (recursive, sorted paths), or a ReadError per bad file."""
-    for path in sorted(p for p in Path(folder).rglob("*.txt")):
-        if path.is_dir():  # a folder named like a .txt file; a file gone since the listing is reported below
+def open_regular(path: Path, mode: str = "rb", **kw):
+    """Open `path` only if it is a regular file (never blocks on a FIFO or reads a device) -> file object.
+
+    Raises:
+        OSError: cannot be opened, or is not a regular file (the reason names its kind).
+    """
+    # O_NONBLOCK: opening a FIFO without a writer would otherwise hang; the fstat below refuses it anyway.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(errno.EINVAL, f"not a regular file ({_file_kind(st.st_mode)})")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, mode, **kw)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _file_kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder")):
+        if test(mode):
+            return name
+    return "not a file"
+
+
+def read_text_file(path: Path, *, max_bytes: int | None = None) -> str:
+    """A regular file's text (UTF-8, exactly as read), at most `max_bytes` -> str; ValueError/OSError if not."""
+    limit = max_bytes or max_article_bytes()
+    with open_regular(path) as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"file larger than the size cap of {limit} bytes ({MAX_BYTES_ENV} raises it)")
+    return decode_bytes(data)
+
+
+def _walk(folder: Path, seen: set) -> Iterator[Path | ReadError]:
+    """Files under `folder` (sorted, recursive, symlinked folders followed once) or a ReadError per unreadable folder."""
+    try:
+        st = folder.stat()
+        if (st.st_dev, st.st_ino) in seen:
+            return  # a symlink loop, or a folder reached twice
+        seen.add((st.st_dev, st.st_ino))
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        yield ReadError(str(folder), f"cannot read folder: {exc.strerror or exc}")
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            yield from _walk(path, seen)
+        elif path.suffix.lower() in TEXT_SUFFIXES:
+            yield path
+
+
+def read_txt_folder(folder: Path, *, max_bytes: int | None = None) -> Iterator[Article | ReadError]:
+    """Yield an Article per .txt file under `folder` (recursive, sorted, any case of .txt), or a ReadError per bad
+    file or unreadable folder."""
+    for path in _walk(Path(folder), set()):
+        if isinstance(path, ReadError):
+            yield path
             continue
         try:
-            data = path.read_bytes()
-        except OSError as exc:  # vanished or unreadable between listing and reading
+            text = read_text_file(path, max_bytes=max_bytes)
+        except OSError as exc:  # vanished, unreadable, or not a regular file
             yield ReadError(str(path), f"cannot read file: {exc.strerror or exc}")
             continue
-        try:
-            text = decode_bytes(data)
         except ValueError as exc:
             yield ReadError(str(path), str(exc))
             continue
         yield Article(id=path.stem, text=text, source_path=str(path))
 
 
-def read_jsonl(path: Path) -> Iterator[Article | ReadError]:
+def _bounded_lines(fh, limit: int) -> Iterator[tuple[bytes, bool]]:
+    """Lines of a binary file, each at most `limit` bytes -> (line, too_long); a longer line is skipped to its end."""
+    while True:
+        line = fh.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            while True:  # drop the rest of the line without holding it
+                rest = fh.readline(1 << 20)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield b"", True
+            continue
+        yield line, False
+
+
+def read_jsonl(path: Path, *, max_bytes: int | None = None) -> Iterator[Article | ReadError]:
     """Yield an Article per JSON line {id, text, outlet?, published?, url?, title?}, or a ReadError per bad line."""
     path = Path(path)
-    with open(path, "rb") as fh:
-        for line_no, raw in enumerate(fh, start=1):
+    limit = max_bytes or max_article_bytes()
+    try:
+        fh = open_regular(path)
+    except OSError as exc:
+        yield ReadError(str(path), f"cannot read file: {exc.strerror or exc}")
+        return
+    with fh:
+        for line_no, (raw, too_long) in enumerate(_bounded_lines(fh, limit), start=1):
             where = f"{path}:{line_no}"
+            if too_long:
+                yield ReadError(where, f"line larger than the size cap of {limit} bytes ({MAX_BYTES_ENV} raises it)")
+                continue
             if line_no == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]  # a file BOM, not part of the first record
             if not raw.strip():
@@ -165,6 +289,9 @@ def read_jsonl(path: Path) -> Iterator[Article | ReadError]:
             except json.JSONDecodeError as exc:
                 yield ReadError(where, f"malformed JSON: {exc.msg} (column {exc.colno})")
                 continue
+            except RecursionError:
+                yield ReadError(where, "JSON nested too deeply to read")
+                continue
             if not isinstance(rec, dict):
                 yield ReadError(where, "JSON line is not an object")
                 continue
@@ -174,59 +301,136 @@ def read_jsonl(path: Path) -> Iterator[Article | ReadError]:
                 yield ReadError(where, str(exc))
 
 
-def read_csv(path: Path) -> Iterator[Article | ReadError]:
+class _RecordLines:
+    """The lines of a text file, remembering those the CSV reader took for the current record, so a record that
+    turns out malformed can be reported and its lines after the first read again as records of their own."""
+
+    def __init__(self, fh) -> None:
+        self.fh = fh
+        self.pending: list[str] = []
+        self.taken: list[str] = []
+        self.line_no = 0  # lines handed out so far
+
+    def __iter__(self) -> "_RecordLines":
+        return self
+
+    def __next__(self) -> str:
+        line = self.pending.pop() if self.pending else self.fh.readline()
+        if not line:
+            raise StopIteration
+        self.line_no += 1
+        self.taken.append(line)
+        return line
+
+    def start_record(self) -> int:
+        """Forget the lines of the record just read -> the line number the next record starts on."""
+        self.taken = []
+        return self.line_no + 1
+
+    def replay_after_first(self) -> None:
+        """Give back every line of the current record but its first (read them again as new records)."""
+        back = self.taken[1:]
+        self.pending.extend(reversed(back))
+        self.line_no -= len(back)
+        self.taken = []
+
+
+def csv_records(fh, where: str) -> Iterator[tuple[str, dict | None, str | None]]:
+    """Rows of a CSV text file as (where, {column: cell}, None) or (where, None, reason) for a malformed row.
+
+    strict parsing: a quote left open (or text after a closing quote) is reported on the row it starts on, and the
+    lines it would have swallowed are read again as rows of their own, instead of being merged into one cell.
+    """
+    lines = _RecordLines(fh)
+    reader = csv.reader(lines, strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    except csv.Error as exc:
+        yield f"{where}:line 1", None, f"unreadable CSV header: {exc}"
+        return
+    if header and header[0].startswith("\ufeff"):
+        header[0] = header[0][1:]
+    yield where, {"__header__": header}, None
+    row_no = 1  # the header is row 1; blank rows are not counted (as csv.DictReader does)
+    while True:
+        first = lines.start_record()
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            row_no += 1
+            n = len(lines.taken)
+            lines.replay_after_first()
+            reader = csv.reader(lines, strict=True)
+            yield f"{where}:row {row_no}", None, (
+                f"malformed CSV record at line {first} ({exc}); a quote left open would merge the next {n - 1} "
+                "line(s) into it: they are read as records of their own")
+            continue
+        if not cells:  # a blank line between records
+            continue
+        row_no += 1
+        here = f"{where}:row {row_no}"
+        if len(cells) > len(header):
+            yield here, None, "row has more cells than the header"
+            continue
+        yield here, dict(zip(header, cells)), None
+
+
+def read_csv(path: Path, *, max_bytes: int | None = None) -> Iterator[Article | ReadError]:
     """Yield an Article per CSV row (columns id, text, optional outlet/published/url/title), or ReadErrors."""
     path = Path(path)
+    limit = max_bytes or max_article_bytes()
     try:
-        # utf-8-sig: a spreadsheet's BOM belongs to the file, not to the first column name. surrogateescape: one row
-        # with bad bytes becomes one error row instead of ending the file (the decoder cannot resume otherwise).
-        fh = open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")
-        reader = csv.DictReader(fh)
-        columns = reader.fieldnames or []
-    except (UnicodeDecodeError, OSError) as exc:
-        yield ReadError(str(path), f"cannot read CSV: {exc}")
+        # surrogateescape: one row with bad bytes becomes one error row instead of ending the file.
+        fh = open_regular(path, "r", encoding="utf-8", errors="surrogateescape", newline="")
+    except OSError as exc:
+        yield ReadError(str(path), f"cannot read CSV: {exc.strerror or exc}")
         return
-    with fh:
-        missing = [c for c in ("id", "text") if c not in columns]
-        if missing:
-            yield ReadError(str(path), f"CSV lacks required column(s) {', '.join(missing)}; has {columns}")
-            return
-        row_no = 1
-        while True:
-            try:
-                rec = next(reader)
-            except StopIteration:
-                break
-            except (UnicodeDecodeError, csv.Error) as exc:
-                yield ReadError(f"{path}:row {row_no + 1}", f"unreadable CSV row: {exc}")
-                break  # the decoder cannot resynchronise reliably after this
-            row_no += 1
-            where = f"{path}:row {row_no}"
-            if None in rec:  # more cells than header columns
-                yield ReadError(where, "row has more cells than the header")
-                continue
-            if any(isinstance(v, str) and _SURROGATE.search(v) for v in rec.values()):
-                yield ReadError(where, "invalid UTF-8 in row")
-                continue
-            try:
-                yield _article_from_record(rec, where)
-            except ValueError as exc:
-                yield ReadError(where, str(exc))
+    old_limit = csv.field_size_limit(min(limit, 2**31 - 1))
+    try:
+        with fh:
+            columns: list[str] = []
+            for where, rec, reason in csv_records(fh, str(path)):
+                if rec is not None and "__header__" in rec:
+                    columns = rec["__header__"]
+                    missing = [c for c in ("id", "text") if c not in columns]
+                    if missing:
+                        yield ReadError(str(path), f"CSV lacks required column(s) {', '.join(missing)}; has {columns}")
+                        return
+                    continue
+                if reason is not None:
+                    yield ReadError(where, reason)
+                    continue
+                if any(_SURROGATE.search(v) for v in rec.values()):
+                    yield ReadError(where, "invalid UTF-8 in row")
+                    continue
+                try:
+                    yield _article_from_record(rec, where)
+                except ValueError as exc:
+                    yield ReadError(where, str(exc))
+    finally:
+        csv.field_size_limit(old_limit)
 
 
-def read_corpus(path: str | Path) -> Iterator[Article | ReadError]:
-    """Dispatch on the corpus kind (folder, .jsonl, .csv, single .txt) -> stream of Article | ReadError."""
+def read_corpus(path: str | Path, *, max_bytes: int | None = None) -> Iterator[Article | ReadError]:
+    """Dispatch on the corpus kind (folder, .jsonl, .csv, single .txt; any case) -> stream of Article | ReadError."""
     path = Path(path)
+    suffix = path.suffix.lower()
     if path.is_dir():
-        yield from read_txt_folder(path)
-    elif path.suffix.lower() in (".jsonl", ".ndjson"):
-        yield from read_jsonl(path)
-    elif path.suffix.lower() == ".csv":
-        yield from read_csv(path)
-    elif path.suffix.lower() == ".txt" and path.is_file():
+        yield from read_txt_folder(path, max_bytes=max_bytes)
+    elif suffix in (".jsonl", ".ndjson"):
+        yield from read_jsonl(path, max_bytes=max_bytes)
+    elif suffix == ".csv":
+        yield from read_csv(path, max_bytes=max_bytes)
+    elif suffix in TEXT_SUFFIXES and path.exists():
         try:
-            yield Article(id=path.stem, text=decode_bytes(path.read_bytes()), source_path=str(path))
-        except (ValueError, OSError) as exc:
+            yield Article(id=path.stem, text=read_text_file(path, max_bytes=max_bytes), source_path=str(path))
+        except OSError as exc:
+            yield ReadError(str(path), f"cannot read file: {exc.strerror or exc}")
+        except ValueError as exc:
             yield ReadError(str(path), str(exc))
     elif not path.exists():
         yield ReadError(str(path), "corpus path does not exist")
@@ -240,16 +444,22 @@ def load_metadata(path: str | Path) -> tuple[dict[str, dict], list[ReadError]]:
     meta: dict[str, dict] = {}
     errors: list[ReadError] = []
     try:
-        fh = open(path, encoding="utf-8-sig", newline="")
+        fh = open_regular(path, "r", encoding="utf-8", errors="surrogateescape", newline="")
     except OSError as exc:
         return meta, [ReadError(str(path), f"cannot read metadata: {exc.strerror or exc}")]
     with fh:
-        reader = csv.DictReader(fh)
-        if "article_id" not in (reader.fieldnames or []):
-            return meta, [ReadError(str(path), f"metadata CSV lacks column article_id; has {reader.fieldnames}")]
-        for row_no, row in enumerate(reader, start=2):
+        for where, row, reason in csv_records(fh, str(path)):
+            if row is not None and "__header__" in row:
+                if "article_id" not in row["__header__"]:
+                    return meta, [ReadError(str(path), f"metadata CSV lacks column article_id; has {row['__header__']}")]
+                continue
+            if reason is not None:
+                errors.append(ReadError(where, reason))
+                continue
+            if any(_SURROGATE.search(v) for v in row.values()):
+                errors.append(ReadError(where, "invalid UTF-8 in metadata row (not UTF-8 text); row skipped"))
+                continue
             aid = (row.get("article_id") or "").strip()
-            where = f"{path}:row {row_no}"
             if not aid:
                 errors.append(ReadError(where, "metadata row without article_id"))
                 continue

@@ -27,9 +27,10 @@ import pandas as pd
 import pyarrow as pa
 
 from .config import CORRECTIONS_DIR, PROJ_ROOT
-from .corpus import Article, read_corpus
+from .corpus import Article, csv_records, open_regular, read_corpus
 from .tables import ANNOTATION_TABLES, SCHEMAS, read_table, sort_keys
 
+_BAD_BYTES = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8 (surrogateescape)
 CSV_COLUMNS = ("correction_id", "created", "author", "action", "table", "article_id", "start", "end", "sha256",
                "surface", "values", "note")
 ACTIONS = ("correct", "delete", "add")
@@ -174,17 +175,30 @@ def load_corrections(corrections_dir: str | Path | None = None) -> tuple[list[Co
     bad: list[dict] = []
     if not folder.is_dir():
         return out, bad
-    for path in sorted(folder.glob("*.csv")):
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            missing = [c for c in ("action", "table", "article_id", "start", "end", "sha256")
-                       if c not in (reader.fieldnames or [])]
-            if missing:
-                bad.append(conflict_row({"source": str(path)}, f"corrections file lacks column(s) {', '.join(missing)}"))
-                continue
-            for row_no, row in enumerate(reader, start=2):
-                source = f"{path}:{row_no}"
-                if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+    for path in sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv"):
+        try:
+            fh = open_regular(path, "r", encoding="utf-8", errors="surrogateescape", newline="")
+        except OSError as exc:  # a folder named x.csv, a FIFO, an unreadable file
+            bad.append(conflict_row({"source": str(path)}, f"cannot read corrections file: {exc.strerror or exc}"))
+            continue
+        with fh:
+            for where, row, reason in csv_records(fh, str(path)):
+                source = where.replace(":row ", ":")
+                if row is not None and "__header__" in row:
+                    missing = [c for c in ("action", "table", "article_id", "start", "end", "sha256")
+                               if c not in row["__header__"]]
+                    if missing:
+                        bad.append(conflict_row({"source": str(path)},
+                                                f"corrections file lacks column(s) {', '.join(missing)}"))
+                        break
+                    continue
+                if reason is not None:
+                    bad.append(conflict_row({"source": source}, f"malformed correction: {reason}"))
+                    continue
+                if not any((v or "").strip() for v in row.values()):
+                    continue
+                if any(_BAD_BYTES.search(v) for v in row.values()):
+                    bad.append(conflict_row({"source": source}, "malformed correction: not UTF-8 text (bad bytes)"))
                     continue
                 try:
                     out.append(_from_csv_row(row, source))
@@ -246,16 +260,33 @@ def _propagate_block_kinds(tables: dict[str, list], changed: list[dict]) -> None
                 r["block_kind"] = hit[2]
 
 
+def text_problem(c: Correction, text: str | None, n_chars: int | None) -> str | None:
+    """Why a correction does not fit the article it names (offsets outside it, surface not its text) -> or None."""
+    n = len(text) if text is not None else n_chars
+    if c.start < 0 or (n is not None and c.end > n):
+        return f"span {c.start}-{c.end} is outside the article ({n} characters)"
+    if text is not None and c.surface is not None and text[c.start:c.end] != c.surface:
+        return f"surface {c.surface!r:.80} is not the text at {c.start}-{c.end} ({text[c.start:c.end]!r:.80})"
+    return None
+
+
 def apply_corrections(tables: dict[str, list], corrections: Iterable[Correction], *,
-                      report_unknown_articles: bool = True) -> tuple[list[dict], list[dict]]:
+                      report_unknown_articles: bool = True,
+                      texts: Mapping[str, str] | None = None) -> tuple[list[dict], list[dict]]:
     """Apply corrections in order to table rows (lists of dicts, changed in place) -> (applied rows, conflict rows).
 
     Every row of a correctable table gets `corrected` (bool) and `correction_id` (comma-joined ids, or None).
     Corrections for articles absent from `tables["articles"]` are conflicts unless `report_unknown_articles` is
-    False (a partition of a larger run sees only its own articles).
+    False (a partition of a larger run sees only its own articles). Each correction is first checked against the
+    article (`texts`, else its length from `articles`): offsets inside it and `surface` equal to text[start:end],
+    so no correction can break the offsets invariant. `seq` is the correction's place on file, the same whichever
+    partition applies it.
     """
     corrections = list(corrections)
+    order = {id(c): i for i, c in enumerate(corrections)}
     sha = {a["article_id"]: a["sha256"] for a in tables.get("articles", [])}
+    n_chars = {a["article_id"]: a.get("n_chars") for a in tables.get("articles", [])}
+    texts = texts or {}
     for table in CORRECTABLE:
         for r in tables.get(table, []):
             r.setdefault("corrected", False)
@@ -270,6 +301,8 @@ def apply_corrections(tables: dict[str, list], corrections: Iterable[Correction]
         elif sha[c.article_id] != c.sha256:
             conflicts.append(conflict_row(c, f"article text changed since the correction (sha256 {c.sha256[:12]}... "
                                              f"now {sha[c.article_id][:12]}...)"))
+        elif problem := text_problem(c, texts.get(c.article_id), n_chars.get(c.article_id)):
+            conflicts.append(conflict_row(c, problem))
         else:
             live.append(c)
     if not live:
@@ -321,7 +354,7 @@ def apply_corrections(tables: dict[str, list], corrections: Iterable[Correction]
                     if table == "blocks" and "kind" in c.values:
                         changed_blocks.append(rows[i])
             applied.append({
-                "seq": len(applied), "correction_id": c.correction_id, "source": c.source, "table": table,
+                "seq": order[id(c)], "correction_id": c.correction_id, "source": c.source, "table": table,
                 "article_id": c.article_id, "start": c.start, "end": c.end, "action": c.action,
                 "before": _jsonable(before) if before else None,
                 "after": None if c.action == "delete" else _jsonable([rows[i] for i in hits]),
@@ -344,7 +377,10 @@ def apply_to_records(records, corrections_dir: str | Path | None = None, *,
     if corrections_dir is not None and str(corrections_dir).lower() == "none":
         return []
     corrections, conflicts = load_corrections(corrections_dir)
-    applied, more = apply_corrections(records.tables, corrections, report_unknown_articles=report_unknown_articles)
+    if not report_unknown_articles:
+        conflicts = []  # a partition: malformed rows are reported once for the whole run (unknown_article_conflicts)
+    applied, more = apply_corrections(records.tables, corrections, report_unknown_articles=report_unknown_articles,
+                                      texts=getattr(records, "texts", None))
     conflicts += more
     records.tables["corrections_applied"] = applied
     records.tables["corrections_conflicts"] = conflicts
@@ -356,13 +392,13 @@ def apply_to_records(records, corrections_dir: str | Path | None = None, *,
 
 
 def unknown_article_conflicts(article_ids: Iterable[str], corrections_dir: str | Path | None = None) -> list[dict]:
-    """Conflict rows for corrections naming articles absent from a whole run -> list (partitioned runs call this
-    once at the end, since each partition sees only its own articles)."""
+    """Conflict rows of a whole run that no partition can see: malformed correction rows and files, and
+    corrections naming articles absent from the run -> list (partitioned runs call this once at the end)."""
     if corrections_dir is not None and str(corrections_dir).lower() == "none":
         return []
     known = set(article_ids)
-    corrections, _ = load_corrections(corrections_dir)
-    return [conflict_row(c, "article not in this corpus") for c in corrections if c.article_id not in known]
+    corrections, bad = load_corrections(corrections_dir)
+    return bad + [conflict_row(c, "article not in this corpus") for c in corrections if c.article_id not in known]
 
 
 def raw_table(out_dir: str | Path, table: str) -> pd.DataFrame:

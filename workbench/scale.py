@@ -251,7 +251,7 @@ def report_unknown_articles(out: Path, corrections: str | None, info: dict[str, 
     rows = unknown_article_conflicts(ids, corrections)
     if rows:
         atomic_write_parquet(to_arrow("corrections_conflicts", frame("corrections_conflicts", rows), info), path)
-        warnings.warn(f"{len(rows)} correction(s) name articles that are not in this corpus; see {path} "
+        warnings.warn(f"{len(rows)} correction(s) are malformed or name articles not in this corpus; see {path} "
                       f"(first: {rows[0]['source']})", CorrectionConflictWarning, stacklevel=2)
     return len(rows)
 
