@@ -7,12 +7,17 @@ Bad inputs never stop a run: each one becomes a `ReadError(source_path, reason)`
 article still goes through. Readers hold one record at a time, so a corpus larger than memory streams.
 
 One `errors` row each: empty file; whitespace (or a lone BOM) only; NUL bytes anywhere (binary); invalid UTF-8
-(byte offset given); a .txt file gone between listing and reading; a malformed, non-object, text-less, id-less or
-badly dated JSONL line (`path:line`); a CSV without id/text columns, or a row with bad bytes, extra cells or no text
-(`path:row N`); a duplicate id (the first is kept); metadata rows with bad dates (kept, date empty), duplicate or
-unknown ids. Handled without an error: a BOM stays in a .txt text (offsets count it; a JSONL/CSV file BOM is not
-text); CRLF stays in the text (a block ends before its CR); newlines inside a quoted CSV cell are text; very long
-articles and lines are annotated in line-aligned chunks (annotate/run.py).
+(byte offset given); a .txt file gone between listing and reading; anything but a regular file (FIFO, device,
+socket: refused without opening it for a blocking read); an article over the size cap ($WORKBENCH_MAX_ARTICLE_MB,
+default 64: a .txt file, a JSONL line or a CSV cell); a folder that cannot be listed; a malformed, non-object,
+too deeply nested, text-less, id-less or badly dated JSONL line (`path:line`); a field that is a list, object or
+boolean, or holds a lone surrogate (numbers are written out as text); a CSV without id/text columns, or a row with
+bad bytes, extra cells, no text or a quote not closed where CSV expects (`path:row N`; the lines it would have
+swallowed are read as rows of their own); a duplicate id (the first is kept); metadata rows with bad bytes, bad
+quoting or bad dates (kept, date empty), duplicate or unknown ids. Handled without an error: `.TXT` in any case; a
+BOM stays in a .txt text (offsets count it; a JSONL/CSV file BOM is not text); CRLF stays in the text (a block ends
+before its CR); newlines inside a quoted CSV cell are text; very long articles and lines are annotated in chunks
+(annotate/run.py).
 """
 from __future__ import annotations
 
@@ -366,8 +371,8 @@ def csv_records(fh, where: str) -> Iterator[tuple[str, dict | None, str | None]]
             lines.replay_after_first()
             reader = csv.reader(lines, strict=True)
             yield f"{where}:row {row_no}", None, (
-                f"malformed CSV record at line {first} ({exc}); a quote left open would merge the next {n - 1} "
-                "line(s) into it: they are read as records of their own")
+                f"malformed CSV record at line {first} ({exc}): a quote in it is not closed where CSV expects; "
+                f"the {n - 1} line(s) read with it are read again as records of their own, not merged into it")
             continue
         if not cells:  # a blank line between records
             continue
