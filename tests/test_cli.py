@@ -90,3 +90,13 @@ def test_evaluate_on_a_missing_folder_exits_2(corpus, tmp_path, capsys):
     assert main(["evaluate", str(tmp_path / "nope"), str(tmp_path)]) == EXIT_USAGE
     assert main(["evaluate", str(out), str(tmp_path / "no-gold")]) == EXIT_USAGE
     assert "is not a folder" in capsys.readouterr().err
+
+
+def test_evaluate_a_missing_folder_exits_2_with_a_message(corpus, tmp_path, capsys):
+    out = tmp_path / "out"
+    cli(corpus, "--out", out)
+    capsys.readouterr()
+    assert main(["evaluate", str(tmp_path / "nope"), str(out)]) == EXIT_USAGE
+    assert "nope is not a folder of annotation tables" in capsys.readouterr().err
+    assert main(["evaluate", str(out), str(tmp_path / "nogold")]) == EXIT_USAGE
+    assert "nogold holds no hand annotations" in capsys.readouterr().err

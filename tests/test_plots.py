@@ -68,3 +68,30 @@ def test_png_bytes_deterministic():
 def test_save_figure_writes_explicit_path(tmp_path):
     path = plots.save_figure(plots.distinctive_plot(_distinctive()), tmp_path / "sub" / "d.png")
     assert path.read_bytes()[:4] == b"\x89PNG"
+
+
+DOLLARS = r"$\x$"  # an outlet name that is invalid mathtext: rendering it as math raises ValueError
+
+
+def test_user_strings_are_never_parsed_as_mathtext():
+    import datetime as dt
+
+    def rename(df: pd.DataFrame, col: str) -> pd.DataFrame:
+        return df.assign(**{col: df[col].replace({"A": DOLLARS, "regime": "$5 $ regime"})})
+
+    pivot = _pivot().rename(index={"A": DOLLARS}, columns={"regime": "$a$"})
+    day = dt.date(2019, 8, 30)
+    timeline = pd.DataFrame({"outlet": [DOLLARS], "date": [day], "published": [day], "text": ["$on $Friday"],
+                             "type": ["DATE"], "start": [0]})
+    claims = pd.DataFrame({"claim_group": ["$killed$"], "source": [DOLLARS], "value": [12.0], "qualifier": ["$"],
+                           "vague": [False], "disagrees": [False], "start": [0]})
+    figures = [plots.share_heatmap(pivot), plots.share_intervals(rename(rename(_framing(), "outlet"), "term"),
+                                                                 actor="SYRIAN_STATE"),
+               plots.distinctive_plot(rename(rename(_distinctive(), "outlet"), "term")),
+               plots.timeline_lanes(timeline), plots.figure_claims_dots(claims)]
+    for fig in figures:
+        assert plots.figure_png(fig)[:4] == b"\x89PNG"  # drawing parses every text: mathtext would raise here
+        texts = [t.get_text() for ax in fig.axes for t in [*ax.get_yticklabels(), *ax.get_xticklabels(), ax.title]]
+        assert any(r"\$" in t for t in texts)
+        assert not any("$" in t.replace(r"\$", "") for t in texts)
+    assert plots.plain(DOLLARS) == r"\$\x\$"

@@ -58,13 +58,19 @@ def _annotate(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from .evaluate import evaluate_dir, format_report
+    from .evaluate import TABLES, evaluate_dir, format_report
+    from .tables import table_parts
 
-    for path in (args.out_dir, args.gold_dir):
-        if not Path(path).is_dir():
-            print(f"workbench evaluate: {path} is not a folder", file=sys.stderr)
-            return EXIT_USAGE
-    report = evaluate_dir(args.out_dir, args.gold_dir, corrected=not args.raw)
+    out, gold = Path(args.out_dir), Path(args.gold_dir)
+    if not out.is_dir() or not table_parts(out, "articles"):
+        print(f"workbench evaluate: {out} is not a folder of annotation tables (run workbench annotate first)",
+              file=sys.stderr)
+        return EXIT_USAGE
+    if not gold.is_dir() or not any((gold / f"{t}.jsonl").is_file() for t in TABLES):
+        print(f"workbench evaluate: {gold} holds no hand annotations (<table>.jsonl, as in data/gold-dev)",
+              file=sys.stderr)
+        return EXIT_USAGE
+    report = evaluate_dir(out, gold, corrected=not args.raw)
     print(format_report(report))
     return EXIT_OK
 

@@ -15,8 +15,14 @@ CMAP = "Blues"
 TERM_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 
 
+def plain(label: object) -> str:
+    """Text from the data -> text matplotlib shows as typed: an outlet named '$\\x$' must not be parsed as mathtext
+    (an error, or a formula) -> string with every '$' escaped."""
+    return str(label).replace("$", r"\$")
+
+
 def _short(label: str, width: int = 28) -> str:
-    return label if len(label) <= width else label[: width - 1] + "…"
+    return plain(label if len(label) <= width else label[: width - 1] + "…")
 
 
 def share_heatmap(pivot: pd.DataFrame, *, title: str = "Share of designations", fmt: str = "{:.2f}",
@@ -28,13 +34,13 @@ def share_heatmap(pivot: pd.DataFrame, *, title: str = "Share of designations", 
     values = pivot.to_numpy(dtype=float) if pivot.size else np.zeros((0, 0))
     image = ax.imshow(values if values.size else np.zeros((1, 1)), cmap=CMAP, vmin=0.0,
                       vmax=vmax if vmax is not None else (np.nanmax(values) if values.size else 1.0), aspect="auto")
-    ax.set_xticks(range(len(pivot.columns)), [str(c) for c in pivot.columns], rotation=45, ha="right")
+    ax.set_xticks(range(len(pivot.columns)), [plain(c) for c in pivot.columns], rotation=45, ha="right")
     ax.set_yticks(range(len(pivot.index)), [_short(str(i)) for i in pivot.index])
     limit = image.norm.vmax or 1.0
     for (i, j), v in np.ndenumerate(values):
         ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=8,
                 color="white" if v > 0.6 * limit else "black")
-    ax.set_title(title)
+    ax.set_title(plain(title))
     fig.colorbar(image, ax=ax, shrink=0.8)
     return fig
 
@@ -55,11 +61,11 @@ def share_intervals(framing: pd.DataFrame, *, actor: str, terms: Sequence[str] |
         err = np.clip(np.vstack([sub["share"] - sub["share_low"], sub["share_high"] - sub["share"]]), 0, None)
         ax.errorbar(sub["share"], ys, xerr=err, fmt="o", color=TERM_COLOURS[k % len(TERM_COLOURS)], capsize=3)
         ax.set_xlim(0, 1)
-        ax.set_title(term)
+        ax.set_title(plain(term))
         ax.grid(axis="x", alpha=0.3)
     axes[0].set_yticks(range(len(outlets)), [_short(o) for o in outlets])
     axes[0].set_ylim(-0.5, len(outlets) - 0.5)
-    fig.suptitle(title or f"Share of {actor} designations (95% Wilson interval)")
+    fig.suptitle(plain(title) if title else f"Share of {plain(actor)} designations (95% Wilson interval)")
     return fig
 
 
@@ -78,13 +84,13 @@ def distinctive_plot(distinctive: pd.DataFrame, *, kind: str = "lemma", top: int
         sub = rows[rows["outlet"] == outlet].sort_values(["z", "term"], ascending=[False, True]).head(top)
         sub = sub.iloc[::-1]
         ax.barh(range(len(sub)), sub["z"], color="#4c72b0")
-        ax.set_yticks(range(len(sub)), [f"{t} ({c})" for t, c in zip(sub["term"], sub["count"])], fontsize=8)
+        ax.set_yticks(range(len(sub)), [plain(f"{t} ({c})") for t, c in zip(sub["term"], sub["count"])], fontsize=8)
         ax.axvline(1.96, color="grey", lw=0.8, ls="--")
         ax.set_title(_short(outlet, 34), fontsize=9)
         ax.set_xlabel("z")
     for ax in axes[len(outlets):]:
         ax.set_visible(False)
-    fig.suptitle(title or f"Distinctive {kind}s, each outlet vs the rest (Monroe et al. 2008)")
+    fig.suptitle(plain(title) if title else f"Distinctive {kind}s, each outlet vs the rest (Monroe et al. 2008)")
     return fig
 
 
@@ -150,7 +156,7 @@ def timeline_lanes(timeline: pd.DataFrame, *, start=None, end=None, title: str =
         ax.set_xlim(start, end)
     ax.grid(axis="x", alpha=0.3)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7)
-    ax.set_title(title)
+    ax.set_title(plain(title))
     fig.autofmt_xdate()
     return fig
 
@@ -176,7 +182,7 @@ def figure_claims_dots(claims: pd.DataFrame, *, groups: Sequence[str] | None = N
             qual = "" if r.qualifier is None or (isinstance(r.qualifier, float) and np.isnan(r.qualifier)) else \
                 f"{r.qualifier} "
             text = qual.strip() if r.vague and qual else f"{qual}{r.value:,.0f}"
-            ax.annotate(text, (r.value, y[r.source]), xytext=(6, 3), textcoords="offset points",
+            ax.annotate(plain(text), (r.value, y[r.source]), xytext=(6, 3), textcoords="offset points",
                         fontsize=7)
         ax.set_yticks(range(len(sources)), [_short(s, 40) for s in sources], fontsize=7)
         ax.set_ylim(-0.7, len(sources) - 0.3)
@@ -187,7 +193,7 @@ def figure_claims_dots(claims: pd.DataFrame, *, groups: Sequence[str] | None = N
             lo, hi = values.min(), values.max()
             pad = (hi - lo) * 0.25 or max(abs(hi) * 0.25, 1.0)
             ax.set_xlim(lo - pad, hi + pad * 2)
-        ax.set_title(group, fontsize=9, loc="left")
+        ax.set_title(plain(group), fontsize=9, loc="left")
         ax.grid(axis="x", alpha=0.3)
-    fig.suptitle(title)
+    fig.suptitle(plain(title))
     return fig

@@ -118,3 +118,37 @@ def test_partitioned_runs_isolate_the_failing_article(tmp_path, monkeypatch, mod
     assert errors[["article_id", "component"]].values.tolist() == [["a05", "wb_test_explode"]]
     assert errors["source_path"].iloc[0].endswith("a05.txt")
     assert sorted(read_table(tmp_path / "out", "articles")["article_id"]) == [f"a{i:02d}" for i in range(8) if i != 5]
+
+
+def test_a_long_line_is_cut_into_docs_no_longer_than_the_chunk():
+    para = "The army said on Monday that 12 people were hurt when rebels shelled Idlib. "
+    text = "Storm hits town\n\n" + para * 150 + "\n\n" + "x" * 2500 + "\n"  # a 12,000-character line, a 2,500 one
+    blocks = run.segment(text, "a")
+    chunks = list(run._chunks(text, blocks, 1000))
+    assert all(end - base <= 1000 for base, end, _ in chunks[:-1]) and chunks[-1][1] == len(text)
+    assert max(len(text[base:end].rstrip()) for base, end, _ in chunks) <= 1000
+    assert all(text[base + b.start:base + b.end] == text[base:end][b.start:b.end] for base, end, rel in chunks
+               for b in rel)
+    cuts = [base for base, _, _ in chunks[1:]]
+    inside = [c for c in cuts if text.index("The army") < c < text.index("xxx")]
+    assert len(inside) >= 10 and all(text[c - 2:c] == ". " for c in inside)  # cut after a sentence end
+    rec = annotate_articles([Article("a", text, "m")], build_pipeline("rules"), chunk_chars=1000)
+    whole = annotate_articles([Article("a", text, "m")], build_pipeline("rules"))
+    assert rec.tables["errors"] == [] and rec.tables["blocks"] == whole.tables["blocks"]
+    for table, col in (("sentences", "text"), ("figures", "text"), ("timex", "text"), ("entities", "text")):
+        assert rec.tables[table], table
+        assert all(text[r["start"]:r["end"]] == r[col] for r in rec.tables[table]), table
+    assert len(rec.tables["figures"]) == len(whole.tables["figures"])
+
+
+def test_twenty_thousand_quote_marks_tokenise_in_linear_time():
+    import time
+
+    from workbench.annotate.base import tokenize
+
+    nlp = build_pipeline("rules")
+    for text in ('"' * 20_000, "He said: " + "“(" * 10_000 + " and left."):
+        t = time.perf_counter()
+        doc = tokenize(nlp, text)
+        assert time.perf_counter() - t < 5  # spaCy's own tokenizer takes minutes on these (quadratic)
+        assert doc.text == text and len(doc) >= 20_000

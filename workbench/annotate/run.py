@@ -180,80 +180,120 @@ def _prepare(item: Article, chunk_chars: int) -> _Prepared:
     return _Prepared(item, blocks, list(_chunks(item.text, blocks, chunk_chars)))
 
 
-def _make_docs(nlp: Language, p: _Prepared) -> list[Doc]:
-    docs = []
-    for base, end, rel in p.chunks:
-        doc = make_doc(nlp, p.article.text[base:end], article_id=p.article.id, published=p.article.published,
-                       outlet=p.article.outlet)
-        doc.user_data["wb_blocks"] = rel
-        doc.user_data["wb_base"] = base
-        docs.append(doc)
-    return docs
+def _make_doc(nlp: Language, p: _Prepared, chunk: tuple[int, int, list[Block]]) -> Doc:
+    base, end, rel = chunk
+    doc = make_doc(nlp, p.article.text[base:end], article_id=p.article.id, published=p.article.published,
+                   outlet=p.article.outlet)
+    doc.user_data["wb_blocks"] = rel
+    doc.user_data["wb_base"] = base
+    return doc
 
 
-def _run_one(nlp: Language, p: _Prepared) -> list[Doc]:
+def _run_one(nlp: Language, p: _Prepared) -> Iterator[Doc]:
     """Annotate one article's chunks component by component, naming the component that fails -> Docs."""
-    try:
-        docs = _make_docs(nlp, p)
-    except Exception as exc:
-        raise AnnotationError("tokenizer", exc) from exc
-    out = []
-    for doc in docs:
+    for chunk in p.chunks:
+        try:
+            doc = _make_doc(nlp, p, chunk)
+        except Exception as exc:
+            raise AnnotationError("tokenizer", exc) from exc
         for name, proc in nlp.pipeline:
             try:
                 doc = proc(doc)
             except Exception as exc:
                 raise AnnotationError(name, exc) from exc
-        out.append(doc)
-    return out
+        yield doc
 
 
-def _article_tables(p: _Prepared, docs: list[Doc], wanted: set[str] | None) -> dict[str, list]:
-    """Every table's rows for one annotated article (offsets shifted back into the article), checked -> dict."""
-    tables: dict[str, list] = {"articles": [article_row(p.article)], "blocks": [b._asdict() for b in p.blocks],
-                               "sentences": []}
-    for doc in docs:
-        base = doc.user_data.get("wb_base", 0)
-        try:
-            tables["sentences"].extend(_shift(sentence_records(doc), base))
-        except Exception as exc:
-            raise AnnotationError("records:sentences", exc) from exc
-        for name, func in RECORD_FUNCS.items():
-            if wanted is None or name in wanted:
-                try:
-                    rows = [dict(r) if not isinstance(r, dict) else r for r in func(doc)]
-                except Exception as exc:
-                    raise AnnotationError(f"records:{name}", exc) from exc
-                tables.setdefault(name, []).extend(_shift(rows, base))
+def _doc_rows(doc: Doc, wanted: set[str] | None, into: dict[str, list]) -> None:
+    """Add one annotated Doc's rows (offsets shifted back into the article) to `into`, naming a failing step."""
+    base = doc.user_data.get("wb_base", 0)
+    try:
+        into["sentences"].extend(_shift(sentence_records(doc), base))
+    except Exception as exc:
+        raise AnnotationError("records:sentences", exc) from exc
+    for name, func in RECORD_FUNCS.items():
+        if wanted is None or name in wanted:
+            try:
+                rows = [dict(r) if not isinstance(r, dict) else r for r in func(doc)]
+            except Exception as exc:
+                raise AnnotationError(f"records:{name}", exc) from exc
+            into[name].extend(_shift(rows, base))
+
+
+def _new_tables(p: _Prepared) -> dict[str, list]:
+    tables: dict[str, list] = defaultdict(list)
+    tables["articles"].append(article_row(p.article))
+    tables["blocks"].extend(b._asdict() for b in p.blocks)
+    return tables
+
+
+def _commit(p: _Prepared, tables: dict[str, list], out: Records) -> None:
+    """Check an article's rows and add them to `out` (or one errors row if a value could not be written)."""
     for table, rows in tables.items():
         try:
             check_rows(table, rows)
         except Exception as exc:
-            raise AnnotationError(f"write:{table}", exc) from exc
-    return tables
+            _fail(p, AnnotationError(f"write:{table}", exc), out)
+            return
+    for table, rows in tables.items():
+        out.tables[table].extend(rows)
+    out.texts[p.article.id] = p.article.text
+
+
+def _fail(p: _Prepared, exc: AnnotationError, out: Records) -> None:
+    out.tables["errors"].append(error_row(p.article.source_path, str(exc), article_id=p.article.id,
+                                          component=exc.component))
+
+
+def _piped(batch: list[_Prepared], nlp: Language, batch_size: int) -> Iterator[tuple[int, Doc]]:
+    """(article index, annotated Doc) for every chunk of the batch, piped a few Docs at a time: at most
+    `batch_size` Docs and about CHUNK_CHARS characters go through the components together, so memory is bounded
+    by that, not by the length of an article."""
+    sub: list[tuple[int, Doc]] = []
+    chars = 0
+
+    def flush() -> Iterator[tuple[int, Doc]]:
+        docs = nlp.pipe([d for _, d in sub], batch_size=len(sub))
+        yield from zip([i for i, _ in sub], docs, strict=True)
+
+    for i, p in enumerate(batch):
+        for chunk in p.chunks:
+            size = chunk[1] - chunk[0]
+            if sub and (len(sub) >= batch_size or chars + size > CHUNK_CHARS):
+                yield from flush()
+                sub, chars = [], 0
+            sub.append((i, _make_doc(nlp, p, chunk)))
+            chars += size
+    if sub:
+        yield from flush()
 
 
 def _annotate_batch(batch: list[_Prepared], nlp: Language, out: Records, wanted: set[str] | None,
                     batch_size: int) -> None:
-    """Annotate a batch with `nlp.pipe`; if that fails, again one article at a time to find the culprit(s)."""
-    docs_by_article: list[list[Doc]] | None
+    """Annotate a batch through `nlp.pipe`; if a component fails, again one article at a time to find the
+    culprit(s). Rows are taken from each Doc as it comes out, so Docs do not pile up."""
+    tables = [_new_tables(p) for p in batch]
+    failed: dict[int, AnnotationError] = {}
     try:
-        flat = [d for p in batch for d in _make_docs(nlp, p)]
-        piped = iter(nlp.pipe(flat, batch_size=batch_size))
-        docs_by_article = [[next(piped) for _ in p.chunks] for p in batch]
-    except Exception:
-        docs_by_article = None  # some article broke a component: re-run each alone below
+        for i, doc in _piped(batch, nlp, batch_size):
+            if i not in failed:
+                try:
+                    _doc_rows(doc, wanted, tables[i])
+                except AnnotationError as exc:
+                    failed[i] = exc
+    except Exception:  # some article broke a component: re-run each alone
+        tables, failed = [_new_tables(p) for p in batch], {}
+        for i, p in enumerate(batch):
+            try:
+                for doc in _run_one(nlp, p):
+                    _doc_rows(doc, wanted, tables[i])
+            except AnnotationError as exc:
+                failed[i] = exc
     for i, p in enumerate(batch):
-        try:
-            docs = docs_by_article[i] if docs_by_article is not None else _run_one(nlp, p)
-            tables = _article_tables(p, docs, wanted)
-        except AnnotationError as exc:
-            out.tables["errors"].append(error_row(p.article.source_path, str(exc), article_id=p.article.id,
-                                                  component=exc.component))
-            continue
-        for table, rows in tables.items():
-            out.tables[table].extend(rows)
-        out.texts[p.article.id] = p.article.text
+        if i in failed:
+            _fail(p, failed[i], out)
+        else:
+            _commit(p, tables[i], out)
 
 
 def annotate_articles(items: Iterable[Article | ReadError], nlp: Language, *, batch_size: int = 32,
@@ -278,7 +318,7 @@ def annotate_articles(items: Iterable[Article | ReadError], nlp: Language, *, ba
             out.tables["errors"].append(error_row(item.source_path, exception_reason(exc), article_id=item.id,
                                                   component="wb_blocks"))
             continue
-        if sum(len(p.chunks) for p in batch) >= batch_size:
+        if sum(len(p.chunks) for p in batch) >= batch_size or sum(len(p.article.text) for p in batch) > CHUNK_CHARS:
             _annotate_batch(batch, nlp, out, wanted, batch_size)
             batch = []
     if batch:
