@@ -154,6 +154,7 @@ if __name__ == "__main__":
     root.mkdir(parents=True)
     txt = make_txt_corpus(root / "corpus")
     for name, h in (("corpus", txt), ("c.jsonl", make_jsonl_corpus(root / "c.jsonl")),
-                    ("c.csv", make_csv_corpus(root / "c.csv")), ("meta.csv", make_metadata(root / "meta.csv", txt.good)),
+                    ("c.csv", make_csv_corpus(root / "c.csv")),
+                    ("meta.csv", make_metadata(root / "meta.csv", txt.good)),
                     ("corrections", make_corrections(root / "corrections"))):
         print(f"{name}: {len(h.good)} good, {len(h.bad)} hostile")

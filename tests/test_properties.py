@@ -92,8 +92,8 @@ def test_chunked_annotation_gives_the_rows_of_a_whole_one(text):
 
 SEED_TEXTS = [p.read_text(encoding="utf-8") for p in sorted(SEEDS_DIR.glob("*.txt"))]
 # Characters and pieces that stress tokenizer, quote, figure and date rules when dropped into real sentences.
-NOISE = ['"', "“", "”", "‘", "’", "(", ")", "-", "–", "—", "\n", "\r\n", "\n\n", "\t", "\u00a0", "\u200b", "0", "1",
-         "12", "1,000", "3.5", "%", "$", "said", "told", " on Monday", " last year", " 2019", " in August",
+NOISE = ['"', "“", "”", "‘", "’", "(", ")", "-", "–", "—", "\n", "\r\n", "\n\n", "\t", "\u00a0", "\u200b", "0",
+         "1", "12", "1,000", "3.5", "%", "$", "said", "told", " on Monday", " last year", " 2019", " in August",
          " 30 August", " at 10:30", " between 2011 and 2019", " ago", " every", " nearly", " more than", "İ", "ß",
          "\ufeff", "...", "'s", "U.S.", "Mr.", "No.", '"' * 60, "x" * 300]
 

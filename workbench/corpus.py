@@ -193,8 +193,8 @@ def open_regular(path: Path, mode: str = "rb", **kw):
 
 
 def _file_kind(mode: int) -> str:
-    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-                       (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder")):
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder")):
         if test(mode):
             return name
     return "not a file"
@@ -211,7 +211,7 @@ def read_text_file(path: Path, *, max_bytes: int | None = None) -> str:
 
 
 def _walk(folder: Path, seen: set) -> Iterator[Path | ReadError]:
-    """Files under `folder` (sorted, recursive, symlinked folders followed once) or a ReadError per unreadable folder."""
+    """Files under `folder` (sorted, recursive, symlinked folders followed once), a ReadError per unreadable one."""
     try:
         st = folder.stat()
         if (st.st_dev, st.st_ino) in seen:
@@ -456,7 +456,8 @@ def load_metadata(path: str | Path) -> tuple[dict[str, dict], list[ReadError]]:
         for where, row, reason in csv_records(fh, str(path)):
             if row is not None and "__header__" in row:
                 if "article_id" not in row["__header__"]:
-                    return meta, [ReadError(str(path), f"metadata CSV lacks column article_id; has {row['__header__']}")]
+                    has = row["__header__"]
+                    return meta, [ReadError(str(path), f"metadata CSV lacks column article_id; has {has}")]
                 continue
             if reason is not None:
                 errors.append(ReadError(where, reason))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import dask
+import distributed  # noqa: F401  (its config must exist before dask.config.set, which drops it on exit)
 import pytest
 from spacy.language import Language
 

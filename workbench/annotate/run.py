@@ -171,7 +171,8 @@ def check_rows(table: str, rows: list[dict]) -> None:
                 raise TypeError(f"{table}.{col} = {value!r} is a bool")
             if not isinstance(value, want) and not (want is int and isinstance(value, np.integer)) \
                     and not (want == (int, float) and isinstance(value, (np.integer, np.floating))):
-                raise TypeError(f"{table}.{col} = {value!r:.60} is {type(value).__name__}, not {schema.field(col).type}")
+                raise TypeError(f"{table}.{col} = {value!r:.60} is {type(value).__name__}, "
+                                f"not {schema.field(col).type}")
             if want is str:
                 value.encode("utf-8")  # a lone surrogate cannot be written: UnicodeEncodeError names it
 
