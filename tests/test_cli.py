@@ -92,7 +92,7 @@ def test_evaluate_on_a_missing_folder_exits_2(corpus, tmp_path, capsys):
     assert "is not a folder" in capsys.readouterr().err
 
 
-def test_evaluate_a_missing_folder_exits_2_with_a_message(corpus, tmp_path, capsys):
+def test_evaluate_says_what_a_folder_lacks(corpus, tmp_path, capsys):
     out = tmp_path / "out"
     cli(corpus, "--out", out)
     capsys.readouterr()
