@@ -18,6 +18,7 @@ References:
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -31,6 +32,7 @@ from spacy.tokens import Doc, Span
 
 from ..config import TIMEX_YAML
 from .base import block_kind_at, doc_text, sentence_bounds, token_starts
+from .timex3 import date_value as _date, is_valid, plus, shift_months, week_value as _iso_week, year_value
 
 SPANS_KEY = "wb_timex"
 _WORD = re.compile(r"[a-z]+|['’]ll\b")
@@ -360,20 +362,6 @@ def _mod_of(text: str, cfg: dict) -> str | None:
     return None
 
 
-def _iso_week(d: dt.date) -> str:
-    y, w, _ = d.isocalendar()
-    return f"{y}-W{w:02d}"
-
-
-def _date(d: dt.date) -> str:
-    return d.isoformat()
-
-
-def _shift_months(d: dt.date, n: int) -> tuple[int, int]:
-    k = d.year * 12 + d.month - 1 + n
-    return k // 12, k % 12 + 1
-
-
 def direction(text: str, sent_start: int, start: int, end: int, sent_end: int, vocab: Vocab) -> int:
     """Whether an unanchored weekday/month points back (-1) or forward (+1), read from its sentence -> -1 or 1.
 
@@ -414,14 +402,14 @@ def _weekday_date(idx: int, ctx: Context, text: str) -> dt.date | None:
     low = text.lower()
     delta = idx - pub.weekday()
     if low.startswith(("last ", "past ")):
-        return pub + dt.timedelta(days=delta - 7 if delta >= 0 else delta)
+        return plus(pub, days=delta - 7 if delta >= 0 else delta)
     if low.startswith(("next ", "coming ")):
-        return pub + dt.timedelta(days=delta + 7 if delta <= 0 else delta)
+        return plus(pub, days=delta + 7 if delta <= 0 else delta)
     if delta == 0:
         return pub
     if ctx.direction > 0:
-        return pub + dt.timedelta(days=delta if delta > 0 else delta + 7)
-    return pub + dt.timedelta(days=delta if delta < 0 else delta - 7)
+        return plus(pub, days=delta if delta > 0 else delta + 7)
+    return plus(pub, days=delta if delta < 0 else delta - 7)
 
 
 def _month_year(month: int, ctx: Context, text: str) -> str:
@@ -481,7 +469,8 @@ def _calendar_date(text: str, ctx: Context) -> str | None:
                     continue
                 if best is None or abs((d - pub).days) < abs((best - pub).days):
                     best = d
-            return _date(best) if best else None
+            # No such day near publication (31 April): a value the TIMEX3 check rejects, never another date.
+            return _date(best) if best else f"XXXX-{month:02d}-{day:02d}"
     return None
 
 
@@ -536,18 +525,20 @@ def resolve(kind: str, text: str, ctx: Context) -> tuple[str, str, str | None] |
         vague = any(w in cfg["vague_counts"] for w in words)
         n = None if vague else next((x for x in map(lambda w: _number(w, cfg), words) if x is not None), None)
         mod = _mod_of(text, cfg)
-        if n is None or pub is None:
+        if n is None or pub is None or not math.isfinite(n):
             return "DATE", "PAST_REF", mod
+        # A count past the calendar ("5000000 days ago") is still a past reference, just not a datable one.
+        value = None
         if unit == "day":
-            return "DATE", _date(pub - dt.timedelta(days=int(n))), mod
-        if unit == "week":
-            return "DATE", _iso_week(pub - dt.timedelta(weeks=int(n))), mod
-        if unit == "month":
-            y, mth = _shift_months(pub, -int(n))
-            return "DATE", f"{y}-{mth:02d}", mod
-        if unit == "year":
-            return "DATE", str(pub.year - int(n)), mod
-        return "DATE", "PAST_REF", mod
+            value = _date(plus(pub, days=-int(n)))
+        elif unit == "week":
+            value = _iso_week(plus(pub, weeks=-int(n)))
+        elif unit == "month":
+            ym = shift_months(pub, -int(n))
+            value = f"{ym[0]:04d}-{ym[1]:02d}" if ym else None
+        elif unit == "year":
+            value = year_value(pub.year - int(n))
+        return "DATE", value or "PAST_REF", mod
     if kind in ("durrel", "durnum", "bare_units"):
         u = _unit_of(text, cfg)
         if u is None:
@@ -591,7 +582,7 @@ def resolve(kind: str, text: str, ctx: Context) -> tuple[str, str, str | None] |
         return _reldate(text, ctx)
     if kind == "dayword":
         off = next(v for k, v in cfg["day_words"].items() if low == k)
-        return "DATE", _date(pub + dt.timedelta(days=off)) if pub else "XXXX-XX-XX", None
+        return "DATE", _date(plus(pub, days=off)) if pub else "XXXX-XX-XX", None
     if kind in ("daydate", "weekday", "hours_of"):
         return "DATE", _anchor_date(text, ctx), None
     if kind == "monyear":
@@ -600,12 +591,17 @@ def resolve(kind: str, text: str, ctx: Context) -> tuple[str, str, str | None] |
     if kind == "month":
         return "DATE", _month_year(vocab.months[low], ctx, text), None
     if kind == "set":
-        if low.startswith(("every", "each")):
-            u = _unit_of(text.split(None, 1)[1], cfg)
+        # The qualifier the left extension took in ("nearly every day") is the mod, not part of the frequency.
+        qualified = re.match(r"(?:almost|nearly)\s+", low)
+        core = low[qualified.end():] if qualified else low
+        if core.startswith(("every", "each")):
+            u = _unit_of(core.split(None, 1)[1], cfg)
             value = duration_value(1, u[0], cfg) if u else "P1W"
         else:
-            value = next(v for k, v in cfg["sets"].items() if low.endswith(k))
-        return "SET", value, "APPROX" if low.startswith(("almost", "nearly")) else None
+            value = next((v for k, v in cfg["sets"].items() if core.endswith(k)), None)
+            if value is None:
+                return None
+        return "SET", value, "APPROX" if qualified else None
     if kind == "present":
         return "DATE", "PRESENT_REF", None
     if kind == "decade":
@@ -650,19 +646,20 @@ def _reldate(text: str, ctx: Context) -> tuple[str, str, str | None] | None:
     if what in [p.lower() for p in ctx.vocab.cfg["parts_of_day"]]:
         if pub is None:
             return "DATE", "XXXX-XX-XX", None
-        return "DATE", _date(pub + dt.timedelta(days=step)), None
+        return "DATE", _date(plus(pub, days=step)), None
     if pub is None:
         return "DATE", {"week": "XXXX-WXX", "weekend": "XXXX-WXX-WE", "month": "XXXX-XX", "year": "XXXX"}.get(
             what, "XXXX-XX-XX"), None
     if what == "week":
-        return "DATE", _iso_week(pub + dt.timedelta(weeks=step)), None
+        return "DATE", _iso_week(plus(pub, weeks=step)), None
     if what == "weekend":
-        return "DATE", _iso_week(pub + dt.timedelta(weeks=step)) + "-WE", None
+        week = _iso_week(plus(pub, weeks=step))
+        return "DATE", week and week + "-WE", None
     if what == "month":
-        y, m = _shift_months(pub, step)
-        return "DATE", f"{y}-{m:02d}", None
+        ym = shift_months(pub, step)
+        return "DATE", ym and f"{ym[0]:04d}-{ym[1]:02d}", None
     if what == "year":
-        return "DATE", str(pub.year + step), None
+        return "DATE", year_value(pub.year + step), None
     return None
 
 
@@ -756,7 +753,7 @@ def find_timexes(text: str, *, published: dt.date | None = None, vocab: Vocab | 
         # Only when the two differ (an unanchored weekday or month) is the sentence's tense read: the cue scan
         # is the costliest step per expression.
         res = back if fwd is back or direction(text, s0, start, end, s1, vocab) < 0 else fwd
-        if res is None:
+        if res is None or not is_valid(res[0], res[1]):  # an impossible day or a year past the calendar
             continue
         out.append((start, end, *res, s0, s1))
         clocks.append(kind == "clock")
