@@ -201,3 +201,22 @@ def test_article_texts_only_returns_texts_matching_the_tables(tmp_path, corpus):
     assert ns.article_texts(corpus, out) == {"a1": TEXT}
     (corpus / "a1.txt").write_text(TEXT + "edited", encoding="utf-8")
     assert ns.article_texts(corpus, out) == {}
+
+
+def test_dateline_summary_counts_disagreements_per_outlet():
+    import datetime as dt
+
+    import pandas as pd
+
+    from workbench.notebook_support import dateline_summary
+
+    arts = pd.DataFrame({
+        "article_id": ["a", "b", "c", "d"], "outlet": ["x", "x", "y", None],
+        "published": [dt.date(2017, 4, 19)] * 4,
+        "dateline": [dt.date(2017, 4, 19), dt.date(2017, 4, 25), None, dt.date(2017, 4, 20)],
+        "dateline_gap_days": [0, 6, None, 1],
+    })
+    summary, bad = dateline_summary(arts)
+    assert summary.set_index("outlet").loc["x"].tolist() == [2, 2, 1]
+    assert summary.set_index("outlet").loc["y"].tolist() == [1, 0, 0]
+    assert bad["article_id"].tolist() == ["b"]  # a one-day gap is within tolerance

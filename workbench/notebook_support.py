@@ -207,3 +207,22 @@ def count_table(df: pd.DataFrame, index: str | list[str], columns: str) -> pd.Da
     wide.columns = [str(c) for c in wide.columns]
     wide["total"] = wide.sum(axis=1)
     return wide.reset_index().sort_values(index, kind="stable").reset_index(drop=True)
+
+
+def dateline_summary(articles: pd.DataFrame, *, tolerance_days: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per outlet, how many articles date themselves (dateline) and how many disagree with `published` by more
+    than `tolerance_days`; and those articles -> (summary, disagreements). Relative dates follow the dateline."""
+    df = articles.copy()
+    if "dateline" not in df:
+        df["dateline"], df["dateline_gap_days"] = None, None
+    df["outlet"] = df["outlet"].fillna("unknown:" + df["article_id"].astype(str))
+    gap = pd.to_numeric(df["dateline_gap_days"], errors="coerce")
+    df["disagrees"] = gap.abs() > tolerance_days
+    summary = (df.groupby("outlet", sort=True)
+               .agg(articles=("article_id", "size"), with_dateline=("dateline", lambda s: int(s.notna().sum())),
+                    disagree=("disagrees", "sum"))
+               .reset_index())
+    summary["disagree"] = summary["disagree"].astype(int)
+    cols = ["article_id", "outlet", "published", "dateline", "dateline_gap_days"]
+    bad = df.loc[df["disagrees"], cols].sort_values(["outlet", "article_id"]).reset_index(drop=True)
+    return summary, bad

@@ -23,7 +23,9 @@ S, I, F, B = pa.string(), pa.int64(), pa.float64(), pa.bool_()
 
 SCHEMAS: dict[str, pa.Schema] = {
     "articles": pa.schema([("article_id", S), ("source_path", S), ("outlet", S), ("published", pa.date32()),
-                           ("url", S), ("title", S), ("n_chars", I), ("n_words", I), ("sha256", S)]),
+                           ("url", S), ("title", S), ("n_chars", I), ("n_words", I), ("sha256", S),
+                           ("dateline", pa.date32()), ("dateline_start", I), ("dateline_end", I),
+                           ("dateline_gap_days", I)]),
     "blocks": pa.schema([("article_id", S), ("block_id", I), ("line_no", I), ("start", I), ("end", I), ("kind", S)]),
     "mentions": pa.schema([("article_id", S), ("start", I), ("end", I), ("surface", S), ("term", S), ("actor", S),
                            ("block_kind", S), ("sent_start", I), ("sent_end", I)]),

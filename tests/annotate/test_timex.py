@@ -321,3 +321,47 @@ def test_table_rows_sorted_and_surface_matches(seeds_rules, seeds_dir):
     assert df.equals(df.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True))
     assert set(df["type"]) <= {"DATE", "TIME", "DURATION", "SET"}
     assert not pd.isna(df["value"]).any()
+
+
+# --- real-text left-overs: "late on Friday", "the previous day", ages, yearless day dates -------------------------
+
+def test_late_or_early_on_a_weekday_keeps_the_qualifier():
+    assert one("Jets struck the town late on Friday.") == ("late on Friday", "DATE", "2019-08-30", "END")
+    assert one("Jets struck the town early Thursday.") == ("early Thursday", "DATE", "2019-08-29", "START")
+
+
+def test_the_previous_day_is_a_date_from_the_reference():
+    assert one("Rebels said they had left the previous day.") == ("the previous day", "DATE", "2019-08-29", None)
+    found = tx("On Monday they returned; they had left the previous day.")
+    assert found[-1] == ("the previous day", "DATE", "2019-08-25", None)
+    assert tx("Sales rose in 2017, up from the previous year.")[-1][2] == "2016"
+
+
+@pytest.mark.parametrize("text", ["Two 10-year-olds were among the dead.", "The 56-year-old said he would stay.",
+                                  "An 8-year-old girl was rescued.", "The president is 73 years old."])
+def test_ages_are_not_durations(text):
+    assert tx(text) == []
+
+
+def test_the_age_of_something_lasting_is_a_duration():
+    assert one("It is an eight-year-old conflict.")[1:3] == ("DURATION", "P8Y")
+
+
+def test_year_before_a_comma_is_a_year():
+    assert one("In 2016, the rate rose.")[:3] == ("2016", "DATE", "2016")
+
+
+def test_weekday_is_not_split_from_its_date():
+    assert one("The attack came on Saturday, May 18, residents said.")[:3] == ("Saturday, May 18", "DATE",
+                                                                               "2019-05-18")
+
+
+def test_far_yearless_day_takes_the_sentence_direction():
+    assert tx("He was arrested in April for the March 21 call.", dt.date(2019, 11, 19))[1][2] == "2019-03-21"
+    assert one("Sentencing is scheduled for Feb. 14.", dt.date(2019, 11, 19))[2] == "2020-02-14"
+    assert one("They vote in the Dec. 12 election.", dt.date(2019, 11, 19))[2] == "2019-12-12"
+
+
+def test_forward_signal_before_a_past_clause_points_back():
+    assert one("As of October, the airline had 270 aircraft.", dt.date(2019, 11, 20))[2] == "2019-10"
+    assert one("The truce will hold from Sunday, officials said.")[2] == "2019-09-01"

@@ -21,6 +21,7 @@ from ..blocks import Block, segment
 from ..corpus import Article, ReadError
 from ..tables import SCHEMAS
 from . import entities, figures, mentions, quotes, timex
+from .dateline import dateline_columns
 from .base import block_kind_at, doc_text, iter_sentences, make_doc
 
 RECORD_FUNCS = {
@@ -151,6 +152,7 @@ class _Prepared(NamedTuple):
     article: Article
     blocks: list[Block]
     chunks: list[tuple[int, int, list[Block]]]
+    dateline: dict  # the articles-table dateline columns (dateline.dateline_columns)
 
 
 _PY_TYPES = {"string": str, "int64": int, "double": (int, float), "bool": bool, "date32[day]": dt.date}
@@ -179,7 +181,8 @@ def check_rows(table: str, rows: list[dict]) -> None:
 
 def _prepare(item: Article, chunk_chars: int) -> _Prepared:
     blocks = segment(item.text, item.id)
-    return _Prepared(item, blocks, list(_chunks(item.text, blocks, chunk_chars)))
+    dateline = dateline_columns(item.text, blocks, published_or_none(item.published))
+    return _Prepared(item, blocks, list(_chunks(item.text, blocks, chunk_chars)), dateline)
 
 
 def _make_doc(nlp: Language, p: _Prepared, chunk: tuple[int, int, list[Block]]) -> Doc:
@@ -188,6 +191,8 @@ def _make_doc(nlp: Language, p: _Prepared, chunk: tuple[int, int, list[Block]]) 
                    outlet=p.article.outlet)
     doc.user_data["wb_blocks"] = rel
     doc.user_data["wb_base"] = base
+    # Every chunk is dated by the article's dateline (ISO text: user_data crosses processes as msgpack).
+    doc.user_data["wb_dateline"] = p.dateline["dateline"].isoformat() if p.dateline["dateline"] else ""
     return doc
 
 
@@ -224,7 +229,7 @@ def _doc_rows(doc: Doc, wanted: set[str] | None, into: dict[str, list]) -> None:
 
 def _new_tables(p: _Prepared) -> dict[str, list]:
     tables: dict[str, list] = defaultdict(list)
-    tables["articles"].append(article_row(p.article))
+    tables["articles"].append(article_row(p.article) | p.dateline)
     tables["blocks"].extend(b._asdict() for b in p.blocks)
     return tables
 

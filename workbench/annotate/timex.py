@@ -31,12 +31,13 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..config import TIMEX_YAML
-from .base import block_kind_at, doc_text, sentence_bounds, token_starts
+from .base import block_kind_at, doc_blocks, doc_text, sentence_bounds, token_starts
 from .timex3 import date_value as _date, is_valid, plus, shift_months, week_value as _iso_week, year_value
 
 SPANS_KEY = "wb_timex"
 _WORD = re.compile(r"[a-z]+|['’]ll\b")
-DIRECTED_KINDS = frozenset({"weekday", "hours_of", "month", "reldate", "posmod", "time_a", "time_b", "clock"})
+DIRECTED_KINDS = frozenset({"weekday", "hours_of", "month", "reldate", "posmod", "time_a", "time_b", "clock", "daydate"})
+NEAR_DAYS = 31  # a yearless day date this close to publication is the nearest occurrence, whatever the tense
 SP = r"[ \t\u00a0]+"  # spaces inside a line only: an expression never crosses a block (line) boundary
 OSP = r"[ \t\u00a0]*"
 _LEFT_GAP = " \t\u00a0"  # what can end the left extension of a match (see find_timexes)
@@ -93,7 +94,9 @@ def _alternatives(cfg: dict) -> dict[str, str]:
     vague = "(?i:(?:a" + SP + ")?" + _alt(cfg["vague_counts"]) + ")"
     year = r"(?:1[89]|20)\d\d"
     daynum = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
-    daydate = (rf"(?:{monx}{SP}{daynum}(?!\d)(?:,?{SP}{year})?|{daynum}{SP}(?:of{SP})?{monx}(?:,?{SP}{year})?"
+    # A weekday written before a day date belongs to it ("Wed 19 Apr 2017", "Saturday, May 18"): one expression.
+    wdx = "(?:" + wd + "|" + _alt(cfg["weekday_abbrevs"]) + r"\.?)"
+    daydate = (rf"(?:{wdx},?{SP})?(?:{monx}{SP}{daynum}(?!\d)(?:,?{SP}{year})?|{daynum}{SP}(?:of{SP})?{monx}(?:,?{SP}{year})?"
                rf"|{year}-[01]\d-[0-3]\d)")
     ampm = r"[aApP]\.?[mM]\.?(?![A-Za-z])"
     tz = rf"(?:{OSP}(?:GMT|UTC|Z)\b|{SP}local{SP}time)?"
@@ -129,7 +132,7 @@ def _alternatives(cfg: dict) -> dict[str, str]:
         ("present", rf"{present}\b"),
         ("bare_units", rf"(?:{vague}{SP})?{units_pl}"),
         ("decade", r"(?:1[89]|20)\d0s"),
-        ("year", rf"(?:(?i:early|mid|late)[ -])?(?<![\d.,$£€-]){year}(?![\d,]|\.\d|-\d)"),
+        ("year", rf"(?:(?i:early|mid|late)[ -])?(?<![\d.,$£€-]){year}(?!\d|,\d|\.\d|-\d)"),
     ])
 
 
@@ -247,7 +250,7 @@ def _in_set(items: list, key: str, icase: bool, c) -> bool:
 
 def _trigger_words(cfg: dict) -> set[str]:
     """Every word a temporal expression can start with (first words of the vocabulary and of fixed cues)."""
-    lists = [cfg["weekdays"], cfg["months"], cfg["month_abbrevs"], cfg["parts_of_day"], cfg["hours_of"],
+    lists = [cfg["weekdays"], cfg["weekday_abbrevs"], cfg["months"], cfg["month_abbrevs"], cfg["parts_of_day"], cfg["hours_of"],
              cfg["seasons"],
              cfg["day_words"], cfg["number_words"], cfg["vague_counts"],
              [k[4:] if k.startswith("the ") else k for k in cfg["position_mods"]], cfg["sets"], cfg["present_words"],
@@ -269,6 +272,8 @@ def _left_regexes(cfg: dict) -> dict[str, re.Pattern]:
         "durrel": the, "reldate": the, "posmod": the, "season": the, "decade": the, "hours_of": the,
         "ago": rf"{qual[:-2]}(?:(?i:an?){SP})?\Z|\b(?i:an?){SP}\Z", "durnum": qual,
         "set": rf"\b(?i:almost|nearly){SP}\Z", "bare_units": rf"\b(?i:an?){SP}\Z",
+        # "late on Friday", "early Saturday": the part of the day stays in the extent (mod END / START).
+        "weekday": rf"\b(?i:late|early){SP}(?:(?i:on){SP})?\Z",
     }.items()}
 
 
@@ -369,22 +374,32 @@ def direction(text: str, sent_start: int, start: int, end: int, sent_end: int, v
     in the sentence ("will", "would" vs "said", "was"); else the first cue to its right; else past (news reports).
     """
     left = text[max(sent_start, start - 200):start]
-    if vocab.future_signal_regex.search(left[-30:]):
-        return 1
-    # Word lookups, not a regex of cues: a cue alternation tried at every character cost ~250 us per expression.
     cues = vocab.cues
+    if vocab.future_signal_regex.search(left[-30:]):
+        # "As of October, Emirates had ...": a signal before a clause told in the past points back.
+        # Attribution verbs ("..., officials said") tell when it was said, not when it happens: skipped here.
+        return -1 if _first_cue(text[end:min(sent_end, end + 200)], cues, skip=vocab.cfg["attribution_cues"]) == "P" \
+            else 1
+    # Word lookups, not a regex of cues: a cue alternation tried at every character cost ~250 us per expression.
     words = _WORD.findall(left.lower())
     for i in range(len(words) - 1, -1, -1):
         hit = cues.get((words[i - 1], words[i])) if i else None
         hit = hit or cues.get(words[i])
         if hit:
             return 1 if hit == "F" else -1
-    words = _WORD.findall(text[end:min(sent_end, end + 200)].lower())
+    return 1 if _first_cue(text[end:min(sent_end, end + 200)], cues) == "F" else -1
+
+
+def _first_cue(right: str, cues: dict, skip: Iterable[str] = ()) -> str | None:
+    """The first tense cue ("F" or "P") of a stretch of text (words in `skip` aside), None if it holds none."""
+    words = _WORD.findall(right.lower())
     for i, w in enumerate(words):
+        if w in skip:
+            continue
         hit = cues.get(w) or (cues.get((w, words[i + 1])) if i + 1 < len(words) else None)
         if hit:
-            return 1 if hit == "F" else -1
-    return -1
+            return hit
+    return None
 
 
 class Context(NamedTuple):
@@ -461,14 +476,20 @@ def _calendar_date(text: str, ctx: Context) -> str | None:
             if ctx.published is None:
                 return f"XXXX-{month:02d}-{day:02d}"
             pub = ctx.published
-            best = None
+            days = []
             for y in (pub.year - 1, pub.year, pub.year + 1):
                 try:
-                    d = dt.date(y, month, day)
+                    days.append(dt.date(y, month, day))
                 except ValueError:
                     continue
-                if best is None or abs((d - pub).days) < abs((best - pub).days):
-                    best = d
+            back = max((d for d in days if d <= pub), default=None)
+            fwd = min((d for d in days if d >= pub), default=None)
+            near = [d for d in (back, fwd) if d is not None]
+            best = min(near, key=lambda d: abs((d - pub).days)) if near else None
+            # A day far from publication either way takes the sentence's direction ("was arrested ... for the
+            # March 21 call" is the past one even when next March is nearer); a day within a month is the near one.
+            if best is not None and abs((best - pub).days) > NEAR_DAYS:
+                best = (back if ctx.direction < 0 else fwd) or best
             # No such day near publication (31 April): a value the TIMEX3 check rejects, never another date.
             return _date(best) if best else f"XXXX-{month:02d}-{day:02d}"
     return None
@@ -539,6 +560,10 @@ def resolve(kind: str, text: str, ctx: Context) -> tuple[str, str, str | None] |
         elif unit == "year":
             value = year_value(pub.year - int(n))
         return "DATE", value or "PAST_REF", mod
+    if kind == "durrel":
+        rel = _RELATIONAL.fullmatch(low)
+        if rel:  # "the previous day": a date one step from the reference (see _relative_to_previous)
+            return "DATE", shift_value(pub, rel.group(2), 1 if rel.group(1) != "previous" else -1), None
     if kind in ("durrel", "durnum", "bare_units"):
         u = _unit_of(text, cfg)
         if u is None:
@@ -584,7 +609,8 @@ def resolve(kind: str, text: str, ctx: Context) -> tuple[str, str, str | None] |
         off = next(v for k, v in cfg["day_words"].items() if low == k)
         return "DATE", _date(plus(pub, days=off)) if pub else "XXXX-XX-XX", None
     if kind in ("daydate", "weekday", "hours_of"):
-        return "DATE", _anchor_date(text, ctx), None
+        pos = re.match(r"(late|early)\b", low)
+        return "DATE", _anchor_date(text, ctx), ({"late": "END", "early": "START"}[pos.group(1)] if pos else None)
     if kind == "monyear":
         m = re.match(r"([A-Za-z]+)\W+(\d{4})", text)
         return "DATE", f"{m.group(2)}-{vocab.months[m.group(1).lower()]:02d}", None
@@ -676,11 +702,29 @@ def _keep(kind: str, text: str, doc_text: str, start: int, end: int, vocab: Voca
         prev = _PREV_WORD.search(doc_text, max(0, start - 20), start)
         if not prev or prev.group(1).lower() not in vocab.cfg["month_preceders"]:
             return False
+    if kind == "durnum" and _is_age(text, doc_text, end, vocab):
+        return False
     if kind == "set" and text[0].isupper():
         nxt = re.match(r"[ \t\u00a0]+([A-Z])", doc_text[end:end + 3])
         if nxt:
             return False
     return True
+
+
+_AGE_AFTER = re.compile(r"-olds?\b|[ \t\u00a0]+old\b|[ \t\u00a0]+of[ \t\u00a0]+age\b", re.I)
+_NEXT_WORD = re.compile(r"[ \t\u00a0]+([A-Za-z]+)")
+
+
+def _is_age(text: str, doc_text: str, end: int, vocab: Vocab) -> bool:
+    """Whether a count of years is someone's age ("10-year-olds", "aged 73 years old", "the 56-year-old said"),
+    not a duration: "-old" counts as a duration only before a noun of something that lasts ("an eight-year-old
+    conflict")."""
+    if _AGE_AFTER.match(doc_text, end, end + 12):
+        return True
+    if text.lower().endswith("-old"):
+        nxt = _NEXT_WORD.match(doc_text, end, end + 40)
+        return not (nxt and nxt.group(1).lower() in vocab.cfg["durative_nouns"])
+    return False
 
 
 def _matches(text: str, vocab: Vocab) -> Iterable[re.Match]:
@@ -757,12 +801,60 @@ def find_timexes(text: str, *, published: dt.date | None = None, vocab: Vocab | 
             continue
         out.append((start, end, *res, s0, s1))
         clocks.append(kind == "clock")
-    return _anchor_clocks(text, out, clocks)
+    return _relative_to_previous(_anchor_clocks(text, out, clocks), text)
 
 
 # Between a bare clock time and the date it belongs to: "0300 GMT) on Saturday", "0600 local time (0300 GMT) on".
 _CLOCK_TO_DATE = re.compile(r"[\s(),]*(?:on[\s(),]+)?")
 _FULL_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+_RELATIONAL = re.compile(r"(?:the\s+)?(previous|following|next)\s+(day|week|month|year)")
+
+
+def shift_value(ref: dt.date | None, unit: str, step: int) -> str | None:
+    """The day, ISO week, month or year `step` units from `ref` -> TIMEX3 value (unknown year digits when no ref)."""
+    if ref is None:
+        return {"day": "XXXX-XX-XX", "week": "XXXX-WXX", "month": "XXXX-XX", "year": "XXXX"}[unit]
+    if unit == "day":
+        return _date(plus(ref, days=step))
+    if unit == "week":
+        return _iso_week(plus(ref, weeks=step))
+    if unit == "month":
+        ym = shift_months(ref, step)
+        return ym and f"{ym[0]:04d}-{ym[1]:02d}"
+    return year_value(ref.year + step)
+
+
+_VALUE_AT = {"day": re.compile(r"(\d{4})-(\d\d)-(\d\d)"), "month": re.compile(r"(\d{4})-(\d\d)"),
+             "year": re.compile(r"(\d{4})"), "week": re.compile(r"(\d{4})-(\d\d)-(\d\d)")}
+
+
+def _relative_to_previous(out: list[tuple], text: str) -> list[tuple]:
+    """Resolve "the previous day|week|month|year" from the last date of its paragraph written before it ("in 2017,
+    up from the previous year" -> 2016), as TimeML does; with none, publication stays the reference."""
+    for i, (start, end, typ, value, mod, s0, s1) in enumerate(out):
+        rel = _RELATIONAL.fullmatch(text[start:end].lower()) if typ == "DATE" else None
+        if rel is None:
+            continue
+        unit, step = rel.group(2), 1 if rel.group(1) != "previous" else -1
+        for j in range(i - 1, -1, -1):
+            prev = out[j]
+            if "\n" in text[prev[1]:start]:
+                break  # the reference is looked for in the same paragraph only
+            m = _VALUE_AT[unit].match(prev[3]) if prev[2] in ("DATE", "TIME") else None
+            if m is None:
+                continue
+            try:
+                parts = [int(g) for g in m.groups()]
+                ref = dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+            except ValueError:
+                continue
+            new = shift_value(ref, unit, step)
+            if new and is_valid(typ, new):
+                out[i] = (start, end, typ, new, mod, s0, s1)
+            break
+    return out
 
 
 def _anchor_clocks(text: str, out: list[tuple], clocks: list[bool]) -> list[tuple]:
@@ -779,6 +871,18 @@ def _anchor_clocks(text: str, out: list[tuple], clocks: list[bool]) -> list[tupl
         if date and "T" in value:
             out[i] = (start, end, typ, date.group(0) + value[value.index("T"):], mod, s0, s1)
     return out
+
+
+def dateline_anchor(doc: Doc, text: str) -> dt.date | None:
+    """The day the article's dateline names: set by the annotate run ("wb_dateline", ISO text, "" for none) or
+    found here from the Doc's blocks when the component runs alone."""
+    stored = doc.user_data.get("wb_dateline")
+    if stored is not None:
+        return dt.date.fromisoformat(stored) if stored else None
+    from .dateline import find_dateline  # dateline reads this module's matcher
+
+    found = find_dateline(text, doc_blocks(doc))
+    return found.date if found else None
 
 
 class TimexTagger:
@@ -802,6 +906,8 @@ class TimexTagger:
         if published is not None and isinstance(published, dt.datetime):
             published = published.date()
         text = doc_text(doc)
+        anchor = dateline_anchor(doc, text)
+        published = anchor or published  # the article's own dateline dates it before the metadata does
         found = find_timexes(
             text, published=published, vocab=self.vocab,
             sentence_of=lambda c: sentence_bounds(doc, c),
