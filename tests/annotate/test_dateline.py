@@ -78,3 +78,8 @@ def spacy_rules():
     from workbench.annotate.pipeline import cached_pipeline
 
     return cached_pipeline("rules")
+
+
+def test_a_date_inside_a_caption_sentence_is_no_dateline():
+    text = "Title\n\nResidents inspect the rubble after a strike, said to be in Idlib province, Syria, August 28, 2019."
+    assert find_dateline(text) is None

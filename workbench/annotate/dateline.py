@@ -46,10 +46,13 @@ def _regions(text: str, blocks: Sequence | None) -> list[tuple[int, int]]:
 
 def _introduced(text: str, region_start: int, start: int, vocab: Vocab) -> bool:
     """Whether the words before a date let it be a dateline: nothing, capitalised words (a title, an agency name) or
-    a dateline cue ("Published", "Date of publication"); "on 6 September 2016" dates an event instead."""
+    a dateline cue ("Published", "Date of publication"); "on 6 September 2016" or "Idlib, Syria, August 28, 2019"
+    date an event or a photo instead."""
     prev = _PREV_WORDS.search(text, region_start, start)
     if prev is None:
         return True
+    if text[region_start:start].rstrip().endswith(","):  # "... Idlib province, Syria, August 28, 2019": in a sentence
+        return False
     before, word = prev.group(1), prev.group(2)
     cues = vocab.cfg["dateline_cues"]
     if word.lower() in vocab.cfg["dateline_prepositions"]:  # "Posted on April 19 2017", never "On 6 May 2016"
