@@ -29,6 +29,7 @@ from ..config import DATA_DIR
 from .base import block_kind_at, doc_blocks, doc_lower, doc_text, phrase_trie
 from .entities import entity_rows
 from .figures import token_spans
+from . import speakers
 from .sentences import sentence_starts
 
 QUOTES_YAML = DATA_DIR / "quotes.yaml"
@@ -105,6 +106,7 @@ class QuoteCues:
     org_words: frozenset[str]
     person_roles: frozenset[str]
     body_pronouns: frozenset[str]
+    verb_words: frozenset[str] = frozenset()  # one-word speech verbs, lower-case (the parse's look-up)
     aliases: dict = field(default_factory=dict)
 
 
@@ -140,6 +142,7 @@ def load_cues(path: str | Path = QUOTES_YAML) -> QuoteCues:
         org_words=_words(cfg.get("org_words", [])),
         person_roles=_words(cfg.get("person_roles", [])),
         body_pronouns=_words(cfg.get("body_pronouns", [])),
+        verb_words=frozenset(str(v).lower() for v in cfg["speech_verbs"] if " " not in str(v)),
         aliases=dict(cfg.get("speaker_aliases") or {}),
     )
 
@@ -708,6 +711,7 @@ def find_quotes(doc: Doc, cues: QuoteCues | None = None) -> list[Quote]:
                  find_bodies=lambda: named_bodies(doc, quoted))
     rows: list[Quote] = []
     kept: list[Piece] = []
+    parsed = speakers.has_parse(doc)  # statistical pipelines: the parse finds the speech verb first
     for k, p in enumerate(pieces):
         if not is_q[k]:
             continue
@@ -716,7 +720,10 @@ def find_quotes(doc: Doc, cues: QuoteCues | None = None) -> list[Quote]:
         prv = pieces[k - 1] if k > 0 else None
         after_end = nxt.open_mark if nxt is not None and nxt.para == p.para and nxt.open_mark >= 0 else pe
         before_start = prv.close_mark + 1 if prv is not None and prv.para == p.para and prv.close_mark >= 0 else ps
-        span = (after_attribution(text, p, after_end, cues, lower=lower)
+        span = None
+        if parsed:
+            span = speakers.attribution(doc, p.start, p.end, cues.verb_words, quoted, (ps, pe))
+        span = (span or after_attribution(text, p, after_end, cues, lower=lower)
                 or before_attribution(text, p, before_start, cues, lower=lower))
         spk = resolve(text, span, mem, cues) if span else Speaker(None, None, None)
         if spk.name is None and span is None and rows:

@@ -1,0 +1,152 @@
+"""Who speaks a quotation, read from the dependency parse (statistical pipelines; `rules` keeps the patterns).
+
+The speech verb is the one that governs the quoted words (`"...," said X`, `X said "..."`, `the statement said the
+truce aimed "to stabilize ..."`, `X was quoted as saying "..."`) or, failing that, the nearest speech verb of the
+quote's sentence outside it. Its subject becomes the speaker phrase: a named entity when the subject is or holds
+one (appositives and titles aside: "Rami Abdel Rahman director of the Observatory" -> "Rami Abdel Rahman"), a
+pronoun, or the noun phrase ("the ministry", "one user"), which `quotes.resolve` then canonicalises (back-references,
+bodies, titles). Input: a parsed Doc and character offsets; output: character offsets, nothing stored.
+"""
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+SUBJECTS = ("nsubj", "nsubjpass")
+# Dependents kept in a speaker noun phrase ("the UN's envoy", "one Twitter user"): never clauses or prepositions.
+NP_DEPS = ("det", "amod", "compound", "poss", "case", "nummod", "nmod", "quantmod")
+NAME_LABELS = ("PERSON", "ORG", "GPE", "NORP", "FAC")
+# How far up from the quoted words the governing speech verb may be ("said that X would "...""): a few clauses.
+MAX_CLIMB = 4
+
+
+def has_parse(doc: Doc) -> bool:
+    """Whether the Doc carries a dependency parse (statistical pipelines) -> bool."""
+    return doc.has_annotation("DEP")
+
+
+def _inside(tok: Token, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= tok.idx < e for s, e in spans)
+
+
+def _entity(doc: Doc, tok: Token) -> Span | None:
+    ent = doc[tok.i:tok.i + 1].ents
+    if tok.ent_type_ in NAME_LABELS:
+        for e in doc.ents:
+            if e.start <= tok.i < e.end:
+                return e
+    return ent[0] if ent and ent[0].label_ in NAME_LABELS else None
+
+
+def _phrase(doc: Doc, head: Token) -> tuple[int, int]:
+    """The noun phrase of `head` without clauses, prepositions or appositives -> character offsets."""
+    left = head
+    for child in head.lefts:
+        if child.dep_ in NP_DEPS:
+            left = min(left, child.left_edge, key=lambda t: t.i)
+    return doc[left.i].idx, head.idx + len(head.text)
+
+
+def speaker_phrase(doc: Doc, subj: Token) -> tuple[int, int]:
+    """The speaker words of a subject token: its name (entity) if it is, holds or is in apposition with one, else
+    its noun phrase -> character offsets."""
+    ent = _entity(doc, subj)
+    if ent is not None:
+        return ent.start_char, ent.end_char
+    if subj.pos_ == "PRON":
+        return subj.idx, subj.idx + len(subj.text)
+    # "Rami Abdel Rahman director of ...": the name is a compound of the role noun heading the subject.
+    for child in subj.lefts:
+        if child.dep_ == "compound":
+            ent = _entity(doc, child)
+            if ent is not None and ent.label_ == "PERSON":
+                return ent.start_char, ent.end_char
+    # "the commander, Cheuk Hau-yip, said": a name in apposition names the speaker.
+    for child in subj.rights:
+        if child.dep_ == "appos":
+            ent = _entity(doc, child)
+            if ent is not None and ent.label_ in ("PERSON", "ORG"):
+                return ent.start_char, ent.end_char
+    return _phrase(doc, subj)
+
+
+def _subject(verb: Token, verbs: frozenset[str]) -> Token | None:
+    """The subject of a speech verb, inherited through coordination and participles ("X said ... and added")."""
+    tok = verb
+    for _ in range(3):
+        if tok.lower_ == "saying" and tok.head.lower_ == "as" and tok.head.head.lemma_ == "quote":
+            quoted = tok.head.head  # "quoted a source as saying" -> the source; "X was quoted as saying" -> X
+            obj = next((c for c in quoted.children if c.dep_ == "dobj"), None)
+            if obj is not None:
+                return obj
+            tok = quoted
+        subj = next((c for c in tok.children if c.dep_ in SUBJECTS), None)
+        if subj is not None:
+            return subj
+        if tok.dep_ in ("conj", "advcl", "xcomp", "pcomp") and tok.head is not tok:
+            head = tok.head
+            if head.lower_ not in verbs and head.lemma_ != "quote":
+                # "The truce aimed ..., the statement said, urging X to "...": the participle belongs to the
+                # inserted speech verb, not to the clause it hangs from.
+                inserted = next((c for c in head.children if c.lower_ in verbs and c is not tok
+                                 and any(g.dep_ in SUBJECTS for g in c.children)), None)
+                return _subject(inserted, verbs) if inserted is not None else None
+            tok = head
+            continue
+        return None
+    return None
+
+
+def _according_to(tok: Token) -> Token | None:
+    """"according to X" -> X."""
+    if tok.lower_ != "according":
+        return None
+    to = next((c for c in tok.children if c.lower_ == "to"), None)
+    return next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+
+
+def attribution(doc: Doc, start: int, end: int, verbs: frozenset[str], quoted: list[tuple[int, int]],
+                bounds: tuple[int, int]) -> tuple[int, int] | None:
+    """The speaker phrase of the quotation text[start:end] from the parse -> character offsets, or None.
+
+    `verbs`: speech verbs (lower-case forms); `quoted`: every quotation's (start, end), whose words never speak;
+    `bounds`: where the attribution may stand (the quote's paragraph).
+    """
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    outside = [(bounds[0], start), (end, bounds[1])]
+
+    def usable(tok: Token) -> bool:
+        return bounds[0] <= tok.idx < bounds[1] and not _inside(tok, quoted)
+
+    # 1. A speech verb governing the quoted words (climbing a few heads from the words whose head is outside).
+    for tok in span:
+        head, steps = tok.head, 0
+        if _inside(head, [(start, end)]):
+            continue
+        while steps < MAX_CLIMB and usable(head):
+            if head.lower_ in verbs:
+                subj = _subject(head, verbs)
+                if subj is not None and usable(subj):
+                    return speaker_phrase(doc, subj)
+            obj = _according_to(head)
+            if obj is not None and usable(obj):
+                return speaker_phrase(doc, obj)
+            if head.head is head:
+                break
+            head, steps = head.head, steps + 1
+    # 2. The nearest speech verb of the sentences the quote touches, outside every quotation: after it, then before.
+    sents = {doc[span.start].sent, doc[span.end - 1].sent}
+    cands = []
+    for sent in sents:
+        for tok in sent:
+            if usable(tok) and any(a <= tok.idx < b for a, b in outside):
+                if tok.lower_ in verbs or tok.lower_ == "according":
+                    dist = tok.idx - end if tok.idx >= end else start - tok.idx + 10_000  # prefer after
+                    cands.append((dist, tok.i))
+    for _, i in sorted(cands):
+        tok = doc[i]
+        subj = _according_to(tok) if tok.lower_ == "according" else _subject(tok, verbs)
+        if subj is not None and usable(subj):
+            return speaker_phrase(doc, subj)
+    return None
