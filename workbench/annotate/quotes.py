@@ -26,10 +26,12 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..config import DATA_DIR
+from ..blocks import CONTENT_KINDS
 from .base import block_kind_at, doc_blocks, doc_lower, doc_text, phrase_trie
+
 from .entities import entity_rows
 from .figures import token_spans
-from . import speakers
+from . import referents, speakers
 from .sentences import sentence_starts
 
 QUOTES_YAML = DATA_DIR / "quotes.yaml"
@@ -39,7 +41,6 @@ MAX_AFTER_WORDS = 12
 # A speaker phrase longer than this is a clause, not a name.
 MAX_SPEAKER_WORDS = 10
 _PUNCT_STRIP = " \t\u00a0,;:.–—-()[]\"“”«»'‘’"
-
 
 class Quote(NamedTuple):
     """A row of the `quotes` table."""
@@ -53,7 +54,6 @@ class Quote(NamedTuple):
     speaker_end: int | None
     block_kind: str | None
 
-
 class Piece(NamedTuple):
     """Quoted text inside one paragraph: mark positions (-1 when the mark is missing) and the words between."""
 
@@ -63,7 +63,6 @@ class Piece(NamedTuple):
     close_mark: int
     para: int
 
-
 class Speaker(NamedTuple):
     """A resolved speaker: canonical name (None = names nobody) and where the text names it."""
 
@@ -71,15 +70,12 @@ class Speaker(NamedTuple):
     start: int | None
     end: int | None
 
-
 def _words(items: list[str]) -> frozenset[str]:
     return frozenset(str(w) for w in items)
-
 
 def _alternation(phrases: list[str]) -> str:
     """Phrases -> a regex alternation (longest match first, spaces matching any whitespace), prefix-factored."""
     return phrase_trie(phrases)
-
 
 @dataclass(frozen=True)
 class QuoteCues:
@@ -107,8 +103,10 @@ class QuoteCues:
     person_roles: frozenset[str]
     body_pronouns: frozenset[str]
     verb_words: frozenset[str] = frozenset()  # one-word speech verbs, lower-case (the parse's look-up)
+    issue_re: re.Pattern = re.compile(r"(?!)")  # "... issued a statement": a body acting through a document
+    document_pronouns: frozenset[str] = frozenset()
+    generic_bodies: frozenset[str] = frozenset()
     aliases: dict = field(default_factory=dict)
-
 
 @lru_cache(maxsize=4)
 def load_cues(path: str | Path = QUOTES_YAML) -> QuoteCues:
@@ -143,9 +141,11 @@ def load_cues(path: str | Path = QUOTES_YAML) -> QuoteCues:
         person_roles=_words(cfg.get("person_roles", [])),
         body_pronouns=_words(cfg.get("body_pronouns", [])),
         verb_words=frozenset(str(v).lower() for v in cfg["speech_verbs"] if " " not in str(v)),
+        document_pronouns=_words(cfg.get("document_pronouns", [])),
+        issue_re=re.compile(r"\W+(?:\w+\W+){0,3}?(?:" + _alternation(cfg.get("issue_verbs", [])) + r")\b", re.I),
+        generic_bodies=_words(cfg.get("generic_bodies", [])),
         aliases=dict(cfg.get("speaker_aliases") or {}),
     )
-
 
 @lru_cache(maxsize=1)
 def _gazetteer_lookup():
@@ -156,7 +156,6 @@ def _gazetteer_lookup():
         return lambda surface: None
     return lookup
 
-
 @lru_cache(maxsize=8192)  # speaker phrases repeat across articles; folding a name is the costly part
 def gazetteer_lookup(surface: str):
     """A name as written -> GazEntry(canonical, label, actor) or None (never raises)."""
@@ -165,9 +164,7 @@ def gazetteer_lookup(surface: str):
     except Exception:
         return None
 
-
 # ---------------------------------------------------------------------------------------------- pairing marks
-
 
 def paragraphs(doc: Doc) -> list[tuple[int, int]]:
     """Paragraph bounds of a Doc: its blocks when wb_blocks ran, else its non-blank lines -> [(start, end)]."""
@@ -175,7 +172,6 @@ def paragraphs(doc: Doc) -> list[tuple[int, int]]:
     if blocks:
         return [(b.start, b.end) for b in blocks]
     return [(m.start(), m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", doc_text(doc))]
-
 
 def _role(text: str, i: int, ps: int, pe: int, is_open: bool, cues: QuoteCues) -> str:
     """Whether the mark at `i` opens or closes a quote, from the mark and the characters around it."""
@@ -194,7 +190,6 @@ def _role(text: str, i: int, ps: int, pe: int, is_open: bool, cues: QuoteCues) -
         return "close"
     return "close" if is_open else "open"
 
-
 def mark_positions(text: str, marks: tuple[str, ...]) -> list[int]:
     """Offsets of every quote mark in `text`, sorted.
 
@@ -209,7 +204,6 @@ def mark_positions(text: str, marks: tuple[str, ...]) -> list[int]:
             i = text.find(mark, i + 1)
     out.sort()
     return out
-
 
 def pair_marks(text: str, paras: list[tuple[int, int]], cues: QuoteCues) -> list[Piece]:
     """Pair quote marks paragraph by paragraph -> every quoted Piece, scare quotes included, in text order."""
@@ -248,15 +242,12 @@ def pair_marks(text: str, paras: list[tuple[int, int]], cues: QuoteCues) -> list
         out.append(Piece(p.open_mark, s, e, p.close_mark, p.para))
     return out
 
-
 def is_quote(text: str, piece: Piece, cues: QuoteCues) -> bool:
     """A piece long enough to be a quotation rather than a scare quote -> bool."""
     # Splitting at most min_words - 1 times counts words up to min_words without splitting a long quote whole.
     return len(text[piece.start:piece.end].split(None, cues.min_words - 1)) >= cues.min_words
 
-
 # --------------------------------------------------------------------------------------- finding the speaker
-
 
 @dataclass
 class Memory:
@@ -280,6 +271,23 @@ class Memory:
     # Finding those scans the whole text, so it runs only when a quote says "the source" (few articles do).
     find_sources: Callable[[], list[tuple[int, str, str]]] | None = None
 
+    all_people: list[tuple[int, int, str]] | None = None
+    find_everyone: Callable[[], list[tuple[int, int, str]]] | None = None
+    genders: dict[str, str] | None = None
+    text: str = ""
+
+    def everyone(self) -> list[tuple[int, int, str]]:
+        """Every person named outside quotes, (start, end, name), found on first use."""
+        if self.all_people is None:
+            self.all_people = self.find_everyone() if self.find_everyone else []
+        return self.all_people
+
+    def gender_of(self) -> dict[str, str]:
+        """Surname key -> "m" | "f" for the people the text shows a gender for (computed on first use)."""
+        if self.genders is None:
+            self.genders = referents.genders(self.text, self.everyone())
+        return self.genders
+
     def people_named(self) -> list[tuple[int, str]]:
         """The people named outside quotes, found on first use (only a pronoun speaker needs them)."""
         if self.named_people is None:
@@ -298,14 +306,13 @@ class Memory:
             self.named_sources = self.find_sources() if self.find_sources else []
         return self.named_sources
 
-
 _SEGMENT = re.compile(r"[^,;:—–()\[\]]+")
 # Compiled once: these run per quote or per speaker phrase.
 _THAT = re.compile(r"\s(?:that|as)\s")
 _DOCUMENT_CUT = re.compile(r"\s+(?:in|on|via)\s+(?:a|an|the|its|his|her|their)\s+(\w+)\b.*$")
 _PREPOSITION = re.compile(r"\s(?:in|of|for|at|from|with|on|to)\s")
 _NON_SPACE = re.compile(r"\S")
-
+_AGE_NOUN = re.compile(r"\d+-year-old|[a-z]+-year-old")
 
 def _segments(text: str, s: int, e: int) -> list[tuple[int, int]]:
     """Comma/dash/bracket-separated pieces of text[s:e], whitespace trimmed -> [(start, end)] (non-empty)."""
@@ -320,7 +327,6 @@ def _segments(text: str, s: int, e: int) -> list[tuple[int, int]]:
             out.append((a, b))
     return out
 
-
 def _valid_subject(text: str, seg: tuple[int, int], cues: QuoteCues) -> bool:
     words = text[seg[0]:seg[1]].split()
     if not 0 < len(words) <= MAX_SPEAKER_WORDS:
@@ -328,7 +334,6 @@ def _valid_subject(text: str, seg: tuple[int, int], cues: QuoteCues) -> bool:
     first = words[0]
     # "..., speaking on condition of anonymity, said": a participle clause is never the subject.
     return first.lower() not in cues.not_subject and not (first.islower() and first.endswith("ing"))
-
 
 def _pick_subject(text: str, segs: list[tuple[int, int]], cues: QuoteCues, *, last: bool) -> tuple[int, int] | None:
     """The subject among the segments before a verb: the nearest valid one, but a name before an appositive."""
@@ -344,17 +349,14 @@ def _pick_subject(text: str, segs: list[tuple[int, int]], cues: QuoteCues, *, la
         return valid[-2]
     return seg
 
-
 def _sentence_start(text: str, s: int, e: int) -> int:
     """The start of the last sentence beginning inside text[s:e] (or s)."""
     starts = sentence_starts(text[s:e])
     return s + starts[-1] if starts else s
 
-
 # "state media quoted a military source as saying": the one quoted speaks ("X was quoted by Y as saying" is left to
 # the subject rule, which finds X before "was").
 _QUOTED_AS = re.compile(r"\bquoted\s+(?!by\b)((?:[\w'’-]+\s+){0,8}?[\w'’-]+)\s+as\s+saying\b", re.I)
-
 
 def after_attribution(text: str, piece: Piece, ctx_end: int, cues: QuoteCues, *,
                       lower: str | None = None) -> tuple[int, int] | None:
@@ -391,7 +393,6 @@ def after_attribution(text: str, piece: Piece, ctx_end: int, cues: QuoteCues, *,
             return segs[0] if segs and _valid_subject(text, segs[0], cues) else None
         return _pick_subject(text, _segments(text, s, v.start()), cues, last=False)
     return None
-
 
 def before_attribution(text: str, piece: Piece, ctx_start: int, cues: QuoteCues, *,
                        lower: str | None = None) -> tuple[int, int] | None:
@@ -431,23 +432,18 @@ def before_attribution(text: str, piece: Piece, ctx_start: int, cues: QuoteCues,
         return seg[-1] if seg and _valid_subject(text, seg[-1], cues) else None
     return None
 
-
 # --------------------------------------------------------------------------------------- canonical speakers
-
 
 def _strip_det(words: list[str], cues: QuoteCues) -> list[str]:
     while words and words[0].lower() in cues.determiners:
         words = words[1:]
     return words
 
-
 def _alias(name: str, cues: QuoteCues) -> str:
     return cues.aliases.get(name, name)
 
-
 def _singular(noun: str) -> str:
     return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
-
 
 def person_name(phrase: str, cues: QuoteCues) -> str | None:
     """A phrase naming a person ("Turkey's Foreign Minister Mevlut X") -> the name without titles, or None."""
@@ -456,29 +452,26 @@ def person_name(phrase: str, cues: QuoteCues) -> str | None:
         if w.endswith(("'s", "’s")):
             words = words[i + 1:]
             break
-    particles = ("al-", "el-", "bin", "ibn", "abu", "de", "van", "von", "al", "el", "abd")
-    run: list[str] = []  # the trailing run of name words ("UN spokesman Jane Doe" -> "Jane Doe")
-    for w in reversed(words):
-        if not (w[0].isupper() or w.lower().startswith(particles)):
-            break
-        run.insert(0, w)
-    while run and (run[0] in cues.titles or run[0].lower() in cues.determiners):
-        run = run[1:]
-    if not run or len(run) > 5 or not run[-1][0].isupper():
-        return None
-    return " ".join(run)
 
+    def is_body(word: str) -> bool:
+        hit = gazetteer_lookup(word)
+        return hit is not None and hit.label in ("GPE", "ORG", "NORP")
+
+    return referents.name_in_phrase(words, cues.titles, cues.not_subject | cues.determiners, is_body)
 
 def _earlier_full_name(text: str, surname: str, before: int, cues: QuoteCues) -> str | None:
     """The last full name ending in `surname` written before `before` ("Colonel Jane X ... X said") -> name."""
-    pat = re.compile(r"((?:[A-Z][\w'’-]+\s+){1,3})" + re.escape(surname) + r"\b")
+    pat = re.compile(r"((?:(?:[A-Z]\.|[A-Z][\w'’-]+)[ \t]+){1,3})" + re.escape(surname) + r"\b(,?[ \t]+(?:Jr|Sr)\.)?")
     found = None
-    for m in pat.finditer(text, 0, before):
-        firsts = [w for w in m.group(1).split() if w not in cues.titles and not w.endswith(("'s", "’s"))]
+    # The last full name before the quote, else the first one after it ("Clarke said ... NASA's Steve Clarke").
+    for m in [*pat.finditer(text, 0, before), *list(pat.finditer(text, before))[:1]]:
+        firsts = [w for w in m.group(1).split() if w not in cues.titles and not w.endswith(("'s", "’s"))
+                  and w.lower() not in cues.not_subject and w.lower() not in cues.determiners]
         if firsts:
-            found = " ".join([*firsts[-2:], surname])
+            found = " ".join([*firsts[-2:], surname]) + (m.group(2) or "")
+            if m.start() >= before:
+                break
     return found
-
 
 def resolve(text: str, span: tuple[int, int] | None, mem: Memory, cues: QuoteCues) -> Speaker:
     """A speaker phrase -> Speaker(canonical or None, start, end), updating the article's Memory."""
@@ -493,6 +486,8 @@ def resolve(text: str, span: tuple[int, int] | None, mem: Memory, cues: QuoteCue
     if cut and cut.group(1).lower() in cues.document_nouns:
         phrase = phrase[:cut.start()]
         e = s + len(phrase)
+    else:
+        cut = None
     words = _strip_det(phrase.split(), cues)
     if not words:
         return Speaker(None, None, None)
@@ -503,10 +498,12 @@ def resolve(text: str, span: tuple[int, int] | None, mem: Memory, cues: QuoteCue
     if low in cues.nobody:
         return Speaker(None, None, None)
     if low in cues.pronouns:
-        name = _person_before(mem, cs)
+        name = _person_before(mem, cs, referents.pronoun_gender(low))
         return Speaker(name, cs, ce) if name else Speaker(None, None, None)
-    if low in cues.body_pronouns:
-        return Speaker(mem.last_body.name, cs, ce) if mem.last_body else Speaker(None, None, None)
+    if low in cues.body_pronouns or (low in cues.document_pronouns and cut is not None):
+        # "it said", "they said in a statement": the body that spoke or was named last.
+        body = _latest_body(mem, cs)
+        return Speaker(body, cs, ce) if body else Speaker(None, None, None)
     hit = gazetteer_lookup(core)
     if hit is not None and hit.label in ("PERSON", "ORG", "GPE"):
         return _remember(mem, Speaker(_alias(hit.canonical, cues), cs, ce), hit.label, cues)
@@ -529,7 +526,8 @@ def resolve(text: str, span: tuple[int, int] | None, mem: Memory, cues: QuoteCue
         if mods:
             off = core.find(mods[0])
             return resolve(text, (cs + off, cs + off + len(" ".join(mods))), mem, cues)
-        return Speaker(mem.last_body.name, cs, ce) if mem.last_body else Speaker(None, cs, ce)
+        body = _latest_body(mem, cs)
+        return Speaker(body, cs, ce) if body else Speaker(None, cs, ce)
     # Cut trailing prepositional phrases ("commander in the group", "Centre for Syria") unless the gazetteer
     # knows the longer name.
     prep = _PREPOSITION.search(core)
@@ -549,6 +547,16 @@ def resolve(text: str, span: tuple[int, int] | None, mem: Memory, cues: QuoteCue
         mem.sources[key] = spk
         mem.last_source = spk
         return spk
+    definite = phrase.split()[0].lower() in ("the", "this", "that") or phrase.split()[0].endswith(("'s", "’s"))
+    if definite and (head2 in cues.person_roles or _AGE_NOUN.fullmatch(head2)):
+        # "added the UNICEF director", "the 56-year-old said": the person named before in that role.
+        name = _person_before(mem, cs, None)
+        if name:
+            return Speaker(name, cs, ce)
+    if definite and head2 in cues.generic_bodies:  # "the production company said": the body named before
+        body = _latest_body(mem, cs)
+        if body:
+            return Speaker(body, cs, ce)
     if any(w in cues.org_words for w in w2):
         return _remember(mem, Speaker(_alias(core, cues), cs, ce), "ORG", cues)
     if head2.capitalize() in cues.org_words:
@@ -572,16 +580,36 @@ def resolve(text: str, span: tuple[int, int] | None, mem: Memory, cues: QuoteCue
         return _remember(mem, Speaker(_alias(core2, cues), cs, cs + len(core2)), "ORG", cues)
     return Speaker(None, None, None)
 
+def _person_before(mem: Memory, pos: int, gender: str | None) -> str | None:
+    """The person a pronoun at `pos` refers back to: whoever was named last as a speaker or as the subject of a speech
+    verb, else anyone named, of the pronoun's gender when the text shows it ("she said" never goes to a man)."""
+    genders = mem.gender_of()
 
-def _person_before(mem: Memory, pos: int) -> str | None:
-    """The person a pronoun at `pos` refers back to: whoever was named last, as a speaker or in the text."""
+    def agrees(name: str | None) -> bool:
+        return gender is None or genders.get(referents.surname_key(name or ""), gender) == gender
+
     last = mem.last_person
     people = mem.people_named()
     i = bisect.bisect_left(people, (pos,)) - 1
+    cand = None
     if i >= 0 and (last is None or last.start is None or people[i][0] > last.start):
-        return people[i][1]
-    return last.name if last else None
+        cand = people[i][1]
+    elif last is not None:
+        cand = last.name
+    if cand is not None and agrees(cand):
+        return cand
+    for start, _end, name in reversed(mem.everyone()):
+        if start < pos and agrees(name):
+            return name
+    return None
 
+def _latest_body(mem: Memory, pos: int) -> str | None:
+    """The organisation that spoke last or was named last outside quotes before `pos` -> name or None."""
+    last = mem.last_body
+    named = [b for b in mem.bodies_named() if b[0] < pos]
+    if named and (last is None or last.start is None or named[-1][0] > last.start):
+        return named[-1][2]
+    return last.name if last else None
 
 def _body_before(mem: Memory, word: str, pos: int) -> tuple[int, str] | None:
     """The latest organisation named outside quotes before `pos` whose name (as written or canonical) holds `word`."""
@@ -589,7 +617,6 @@ def _body_before(mem: Memory, word: str, pos: int) -> tuple[int, str] | None:
         if start < pos and (word in surface.lower() or word in name.lower()):
             return start, name
     return None
-
 
 def _source_before(mem: Memory, key: str, pos: int) -> Speaker | None:
     """The unnamed source "the <key>" at `pos` refers back to: the latest one quoted or introduced before it."""
@@ -600,7 +627,6 @@ def _source_before(mem: Memory, key: str, pos: int) -> Speaker | None:
                 return Speaker(name, start, start + len(name))
             break
     return prior
-
 
 def named_sources(text: str, quoted: list[tuple[int, int]], cues: QuoteCues) -> list[tuple[int, str, str]]:
     """Indefinite source phrases outside quotations ("a Syrian military source") -> [(start, key, name)]."""
@@ -617,7 +643,6 @@ def named_sources(text: str, quoted: list[tuple[int, int]], cues: QuoteCues) -> 
         out.append((a, _singular(phrase.split()[-1].lower()), _common_case(phrase)))
     return out
 
-
 def _reports_speech(text: str, end: int, cues: QuoteCues) -> bool:
     """Whether a name ending at `end` is the subject of a speech verb: "Haddad said", "Haddad, the commander, told"."""
     after = text[end:end + 60]
@@ -625,12 +650,12 @@ def _reports_speech(text: str, end: int, cues: QuoteCues) -> bool:
     v = cues.verb_re.search(after, 0, stop.start() if stop else len(after))
     return v is not None and len(after[:v.start()].split()) <= 4
 
-
 def _entities_outside(doc: Doc, quoted: list[tuple[int, int]], label: str) -> list[tuple[int, int, str]]:
     """wb_entities of one label outside quotations -> [(start char, end char, canonical or surface)]."""
     rows, chars = entity_rows(doc)
     text = doc_text(doc)
     starts = [q[0] for q in quoted]
+    has_blocks = bool(doc_blocks(doc))
     out = []
     for (_, _, lab, canonical, _), a, b in zip(rows, *chars):
         if lab != label:
@@ -638,22 +663,25 @@ def _entities_outside(doc: Doc, quoted: list[tuple[int, int]], label: str) -> li
         k = bisect.bisect_right(starts, a) - 1
         if k >= 0 and a < quoted[k][1]:
             continue  # named inside a quotation: not who is speaking
+        if has_blocks and block_kind_at(doc, a) not in CONTENT_KINDS:
+            continue  # menus, captions and related links name no one who speaks in the article
         out.append((a, b, canonical or text[a:b]))
     return out
-
 
 def named_bodies(doc: Doc, quoted: list[tuple[int, int]]) -> list[tuple[int, str, str]]:
     """Organisations named outside quotations -> [(start char, surface, canonical name or surface)] in text order."""
     text = doc_text(doc)
-    return [(a, text[a:b], name) for a, b, name in _entities_outside(doc, quoted, "ORG")]
-
+    cues = load_cues()
+    # Only a body that speaks or issues something ("Big Machine issued a statement") can be "it" or "the
+    # statement": the outlets a statement was given to ("told Fox News", "obtained by Variety") cannot.
+    return [(a, text[a:b], name) for a, b, name in _entities_outside(doc, quoted, "ORG")
+            if _reports_speech(text, b, cues) or cues.issue_re.match(text, b, b + 40)]
 
 def named_people(doc: Doc, quoted: list[tuple[int, int]], cues: QuoteCues) -> list[tuple[int, str]]:
     """People wb_entities found outside quotations as the subject of a speech verb -> [(start char, canonical name
     or surface)] in text order. A name met in passing ("the town Erdogan visited") is no referent for "he said"."""
     text = doc_text(doc)
     return [(a, name) for a, b, name in _entities_outside(doc, quoted, "PERSON") if _reports_speech(text, b, cues)]
-
 
 def _document_head(words: list[str], cues: QuoteCues) -> int | None:
     """Index of the document noun heading a phrase ("a UN report in May", "statement issued by X") or None."""
@@ -665,7 +693,6 @@ def _document_head(words: list[str], cues: QuoteCues) -> int | None:
             return None
     return None
 
-
 def _common_case(phrase: str) -> str:
     """"Opposition sources" (capitalised only by its sentence) -> "opposition sources"; "Syrian ..." stays."""
     first, _, rest = phrase.partition(" ")
@@ -673,14 +700,12 @@ def _common_case(phrase: str) -> str:
         first = first.lower()
     return f"{first} {rest}".strip()
 
-
 def _fuzzy_person(surname: str, mem: Memory) -> str | None:
     """A surname spelled differently from the one met before ("Haddadd" after "Haddad") -> full name or None."""
     for known, full in mem.persons.items():
         if fuzz.ratio(surname.lower(), known) >= 80:
             return full
     return None
-
 
 def _remember(mem: Memory, spk: Speaker, label: str, cues: QuoteCues) -> Speaker:
     if label == "PERSON":
@@ -692,9 +717,7 @@ def _remember(mem: Memory, spk: Speaker, label: str, cues: QuoteCues) -> Speaker
         mem.bodies.append(spk)
     return spk
 
-
 # ------------------------------------------------------------------------------------------------ the component
-
 
 def find_quotes(doc: Doc, cues: QuoteCues | None = None) -> list[Quote]:
     """All quotations of a Doc with their speakers, in text order -> list of Quote."""
@@ -706,7 +729,8 @@ def find_quotes(doc: Doc, cues: QuoteCues | None = None) -> list[Quote]:
     pieces = pair_marks(text, paras, cues)
     is_q = [is_quote(text, p, cues) for p in pieces]
     quoted = sorted((p.start, p.end) for p, q in zip(pieces, is_q) if q)
-    mem = Memory(find_people=lambda: named_people(doc, quoted, cues),
+    mem = Memory(find_people=lambda: named_people(doc, quoted, cues), text=text,
+                 find_everyone=lambda: _entities_outside(doc, quoted, "PERSON"),
                  find_sources=lambda: named_sources(text, quoted, cues),
                  find_bodies=lambda: named_bodies(doc, quoted))
     rows: list[Quote] = []
@@ -729,7 +753,9 @@ def find_quotes(doc: Doc, cues: QuoteCues | None = None) -> list[Quote]:
         if spk.name is None and span is None and rows:
             prev_q = kept[-1]
             same_para = prev_q.para == p.para
-            continued = prev_q.close_mark < 0 and prev_q.para == p.para - 1
+            # An unclosed quote continues in the next body paragraph, over captions or embeds in between.
+            continued = prev_q.close_mark < 0 and prev_q.para < p.para and all(
+                block_kind_at(doc, paras[k][0]) not in ("body", "headline") for k in range(prev_q.para + 1, p.para))
             if same_para or continued:
                 spk = Speaker(rows[-1].speaker, rows[-1].speaker_start, rows[-1].speaker_end)
         rows.append(Quote(aid, p.start, p.end, text[p.start:p.end], spk.name, spk.start, spk.end,
@@ -742,7 +768,6 @@ def find_quotes(doc: Doc, cues: QuoteCues | None = None) -> list[Quote]:
             rows[i] = rows[i]._replace(speaker=rows[i + 1].speaker, speaker_start=rows[i + 1].speaker_start,
                                        speaker_end=rows[i + 1].speaker_end)
     return rows
-
 
 class QuoteFinder:
     """Find quotations and speakers; store spans in doc.spans[spans_key] and rows in doc.user_data."""
@@ -759,12 +784,10 @@ class QuoteFinder:
         doc.user_data[SPANS_KEY] = [q._asdict() for q in rows]
         return doc
 
-
 @Language.factory("wb_quotes", assigns=["doc.spans"], default_config={"spans_key": SPANS_KEY, "config_path": None})
 def make_quote_finder(nlp: Language, name: str, spans_key: str, config_path: str | None) -> QuoteFinder:
     """Factory for the quote finder (cues from data/quotes.yaml unless `config_path` is given)."""
     return QuoteFinder(nlp, name, spans_key=spans_key, config_path=config_path)
-
 
 def records(doc: Doc) -> list[dict]:
     """Rows of the `quotes` table for one Doc (computed here if wb_quotes did not run) -> list of dicts."""

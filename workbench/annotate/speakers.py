@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
+from . import referents
+
 SUBJECTS = ("nsubj", "nsubjpass")
 # Dependents kept in a speaker noun phrase ("the UN's envoy", "one Twitter user"): never clauses or prepositions.
 NP_DEPS = ("det", "amod", "compound", "poss", "case", "nummod", "nmod", "quantmod")
@@ -53,7 +55,8 @@ def speaker_phrase(doc: Doc, subj: Token) -> tuple[int, int]:
     if ent is not None:
         return ent.start_char, ent.end_char
     if subj.pos_ == "PRON":
-        return subj.idx, subj.idx + len(subj.text)
+        named = _subject_named_before(doc, subj)
+        return (named.start_char, named.end_char) if named is not None else (subj.idx, subj.idx + len(subj.text))
     # "Rami Abdel Rahman director of ...": the name is a compound of the role noun heading the subject.
     for child in subj.lefts:
         if child.dep_ == "compound":
@@ -67,6 +70,32 @@ def speaker_phrase(doc: Doc, subj: Token) -> tuple[int, int]:
             if ent is not None and ent.label_ in ("PERSON", "ORG"):
                 return ent.start_char, ent.end_char
     return _phrase(doc, subj)
+
+
+def _subject_named_before(doc: Doc, pron: Token) -> Span | None:
+    """The person a "he"/"she" speaker refers to when the parse shows it: the named subject of its own sentence
+    before it, else of the sentence before ("Yet Sondland has amended his testimony -- "...," he said"), of the
+    pronoun's gender when the text shows one; None to leave the pronoun to the article-wide rules."""
+    gender = referents.pronoun_gender(pron.lower_)
+    if gender is None:
+        return None
+    genders = doc.user_data.get("wb_genders")
+    if genders is None:
+        people = [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ == "PERSON"]
+        genders = doc.user_data["wb_genders"] = referents.genders(doc.text, people)
+    sent = pron.sent
+    prev = doc[sent.start - 1].sent if sent.start > 0 else None
+    for scope in (doc[sent.start:pron.i], prev):
+        if scope is None:
+            continue
+        for tok in scope:
+            if tok.dep_ not in SUBJECTS:
+                continue
+            ent = _entity(doc, tok)
+            if ent is not None and ent.label_ == "PERSON" \
+                    and genders.get(referents.surname_key(ent.text), gender) == gender:
+                return ent
+    return None
 
 
 def _subject(verb: Token, verbs: frozenset[str]) -> Token | None:
