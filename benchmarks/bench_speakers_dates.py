@@ -12,7 +12,8 @@ Sets:
   among them, and how many the pipeline found).
 
 Printed per set and pipeline: quote span F1 (overlap matching as `workbench evaluate`), speaker accuracy among
-matched quotes (strict string equality, and after case folding and dropping a leading "the"), date value F1
+matched quotes (strict string equality, and `speaker_acc_norm`: both names through the gazetteer's canonical form,
+case-folded, without a leading "the", so "UK" = "United Kingdom"), date value F1
 (`workbench evaluate`'s timex F1: a match with the same value) and value accuracy among matches.
 """
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from workbench.annotate.pipeline import build_pipeline
+from workbench.annotate.quotes import gazetteer_lookup
 from workbench.annotate.run import annotate_articles
 from workbench.config import METADATA_CSV, SEEDS_DIR
 from workbench.corpus import Article, iter_articles, read_corpus
@@ -36,10 +38,13 @@ PAGES_LINES = Path("/work/shared/data/pages-dev/lines.jsonl")
 
 
 def _norm_speaker(v: object) -> str | None:
+    """A speaker as the gazetteer names it (spelling variants of one name agree), case-folded, without "the"."""
     if v is None or (isinstance(v, float) and v != v):
         return None
-    s = str(v).strip().casefold()
-    return s[4:] if s.startswith("the ") else s
+    s = str(v).strip()
+    s = s[4:] if s.lower().startswith("the ") else s
+    hit = gazetteer_lookup(s)
+    return (hit.canonical if hit is not None else s).casefold()
 
 
 def _article_lines(path: Path, ids: set[str]) -> dict[str, list[tuple[int, int]]]:

@@ -104,6 +104,7 @@ class QuoteCues:
     body_pronouns: frozenset[str]
     verb_words: frozenset[str] = frozenset()  # one-word speech verbs, lower-case (the parse's look-up)
     issue_re: re.Pattern = re.compile(r"(?!)")  # "... issued a statement": a body acting through a document
+    issue_words: frozenset[str] = frozenset()
     document_pronouns: frozenset[str] = frozenset()
     generic_bodies: frozenset[str] = frozenset()
     aliases: dict = field(default_factory=dict)
@@ -142,6 +143,7 @@ def load_cues(path: str | Path = QUOTES_YAML) -> QuoteCues:
         body_pronouns=_words(cfg.get("body_pronouns", [])),
         verb_words=frozenset(str(v).lower() for v in cfg["speech_verbs"] if " " not in str(v)),
         document_pronouns=_words(cfg.get("document_pronouns", [])),
+        issue_words=frozenset(str(v).lower() for v in cfg.get("issue_verbs", []) if " " not in str(v)),
         issue_re=re.compile(r"\W+(?:\w+\W+){0,3}?(?:" + _alternation(cfg.get("issue_verbs", [])) + r")\b", re.I),
         generic_bodies=_words(cfg.get("generic_bodies", [])),
         aliases=dict(cfg.get("speaker_aliases") or {}),
@@ -570,7 +572,8 @@ def resolve(text: str, span: tuple[int, int] | None, mem: Memory, cues: QuoteCue
     name = person_name(core2, cues)
     if name:
         if " " not in name:
-            full = mem.persons.get(name.lower()) or _fuzzy_person(name, mem) or _earlier_full_name(text, name, s, cues)
+            full = (mem.persons.get(name.lower()) or _fuzzy_person(name, mem) or _named_in_full(mem, name)
+                    or _earlier_full_name(text, name, s, cues))
             name = full or name
         hit = gazetteer_lookup(name)
         if hit is not None and hit.label == "PERSON":
@@ -598,10 +601,21 @@ def _person_before(mem: Memory, pos: int, gender: str | None) -> str | None:
         cand = last.name
     if cand is not None and agrees(cand):
         return cand
-    for start, _end, name in reversed(mem.everyone()):
-        if start < pos and agrees(name):
+    before = [name for start, _end, name in reversed(mem.everyone()) if start < pos]
+    if gender is not None:  # someone the text shows to be of that gender first, then anyone not shown otherwise
+        known = next((n for n in before if genders.get(referents.surname_key(n)) == gender), None)
+        if known:
+            return known
+    return next((n for n in before if agrees(n)), None)
+
+def _named_in_full(mem: Memory, surname: str) -> str | None:
+    """The full name of a person the article names in its text ("Kristi Noem" for "Noem") -> name or None."""
+    for _start, _end, name in mem.everyone():
+        words = name.split()
+        if len(words) >= 2 and words[-1] == surname:
             return name
     return None
+
 
 def _latest_body(mem: Memory, pos: int) -> str | None:
     """The organisation that spoke last or was named last outside quotes before `pos` -> name or None."""
@@ -746,7 +760,7 @@ def find_quotes(doc: Doc, cues: QuoteCues | None = None) -> list[Quote]:
         before_start = prv.close_mark + 1 if prv is not None and prv.para == p.para and prv.close_mark >= 0 else ps
         span = None
         if parsed:
-            span = speakers.attribution(doc, p.start, p.end, cues.verb_words, quoted, (ps, pe))
+            span = speakers.attribution(doc, p.start, p.end, cues, quoted, (ps, pe))
         span = (span or after_attribution(text, p, after_end, cues, lower=lower)
                 or before_attribution(text, p, before_start, cues, lower=lower))
         spk = resolve(text, span, mem, cues) if span else Speaker(None, None, None)

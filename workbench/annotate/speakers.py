@@ -19,6 +19,10 @@ NP_DEPS = ("det", "amod", "compound", "poss", "case", "nummod", "nmod", "quantmo
 NAME_LABELS = ("PERSON", "ORG", "GPE", "NORP", "FAC")
 # How far up from the quoted words the governing speech verb may be ("said that X would "...""): a few clauses.
 MAX_CLIMB = 4
+# How many sentences about the same "she" a pronoun speaker may look back over for her name.
+MAX_BACK_SENTENCES = 3
+# How many sentences back "the statement" or "they" may find the body that issued it.
+MAX_BODY_SENTENCES = 6
 
 
 def has_parse(doc: Doc) -> bool:
@@ -48,12 +52,17 @@ def _phrase(doc: Doc, head: Token) -> tuple[int, int]:
     return doc[left.i].idx, head.idx + len(head.text)
 
 
-def speaker_phrase(doc: Doc, subj: Token) -> tuple[int, int]:
+def speaker_phrase(doc: Doc, subj: Token, cues=None) -> tuple[int, int]:
     """The speaker words of a subject token: its name (entity) if it is, holds or is in apposition with one, else
     its noun phrase -> character offsets."""
     ent = _entity(doc, subj)
     if ent is not None:
         return ent.start_char, ent.end_char
+    low = subj.lower_
+    if cues is not None and (low in ("it", "they") or low in cues.document_nouns or low in cues.generic_bodies):
+        body = _body_named_before(doc, subj, cues)
+        if body is not None:
+            return body
     if subj.pos_ == "PRON":
         named = _subject_named_before(doc, subj)
         return (named.start_char, named.end_char) if named is not None else (subj.idx, subj.idx + len(subj.text))
@@ -84,17 +93,39 @@ def _subject_named_before(doc: Doc, pron: Token) -> Span | None:
         people = [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ == "PERSON"]
         genders = doc.user_data["wb_genders"] = referents.genders(doc.text, people)
     sent = pron.sent
-    prev = doc[sent.start - 1].sent if sent.start > 0 else None
-    for scope in (doc[sent.start:pron.i], prev):
-        if scope is None:
-            continue
-        for tok in scope:
-            if tok.dep_ not in SUBJECTS:
-                continue
+    scope = doc[sent.start:pron.i]
+    for _ in range(MAX_BACK_SENTENCES + 1):
+        subjects = [t for t in scope if t.dep_ in SUBJECTS]
+        for tok in subjects:
             ent = _entity(doc, tok)
             if ent is not None and ent.label_ == "PERSON" \
                     and genders.get(referents.surname_key(ent.text), gender) == gender:
                 return ent
+        # "She claimed ... “...,” she said": a sentence about the same pronoun passes the search further back.
+        if not any(referents.pronoun_gender(t.lower_) == gender for t in subjects) or scope.start == 0:
+            return None
+        scope = doc[scope.start - 1].sent
+    return None
+
+
+def _body_named_before(doc: Doc, subj: Token, cues) -> tuple[int, int] | None:
+    """The body that "it", "they", "the statement" or "the company" stands for: the nearest named organisation (an
+    entity, or a proper-noun phrase the model did not tag) that says or issues something in the sentences before
+    ("Big Machine Records issued a statement ... the statement read") -> character offsets or None."""
+    acts = cues.verb_words | cues.issue_words
+    sent = subj.sent
+    for _ in range(MAX_BODY_SENTENCES):
+        if sent.start == 0:
+            return None
+        sent = doc[sent.start - 1].sent
+        for tok in sent:
+            if tok.dep_ not in SUBJECTS or tok.head.lower_ not in acts:
+                continue
+            ent = _entity(doc, tok)
+            if ent is not None and ent.label_ == "ORG":
+                return ent.start_char, ent.end_char
+            if ent is None and tok.pos_ == "PROPN":
+                return _phrase(doc, tok)
     return None
 
 
@@ -133,13 +164,14 @@ def _according_to(tok: Token) -> Token | None:
     return next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
 
 
-def attribution(doc: Doc, start: int, end: int, verbs: frozenset[str], quoted: list[tuple[int, int]],
+def attribution(doc: Doc, start: int, end: int, cues, quoted: list[tuple[int, int]],
                 bounds: tuple[int, int]) -> tuple[int, int] | None:
     """The speaker phrase of the quotation text[start:end] from the parse -> character offsets, or None.
 
-    `verbs`: speech verbs (lower-case forms); `quoted`: every quotation's (start, end), whose words never speak;
-    `bounds`: where the attribution may stand (the quote's paragraph).
+    `cues`: the QuoteCues (speech verbs `verb_words`, `issue_words`, `document_nouns`, `generic_bodies`);
+    `quoted`: every quotation's (start, end), whose words never speak; `bounds`: where the attribution may stand.
     """
+    verbs = cues.verb_words
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or not len(span):
         return None
@@ -157,10 +189,10 @@ def attribution(doc: Doc, start: int, end: int, verbs: frozenset[str], quoted: l
             if head.lower_ in verbs:
                 subj = _subject(head, verbs)
                 if subj is not None and usable(subj):
-                    return speaker_phrase(doc, subj)
+                    return speaker_phrase(doc, subj, cues)
             obj = _according_to(head)
             if obj is not None and usable(obj):
-                return speaker_phrase(doc, obj)
+                return speaker_phrase(doc, obj, cues)
             if head.head is head:
                 break
             head, steps = head.head, steps + 1
@@ -177,5 +209,5 @@ def attribution(doc: Doc, start: int, end: int, verbs: frozenset[str], quoted: l
         tok = doc[i]
         subj = _according_to(tok) if tok.lower_ == "according" else _subject(tok, verbs)
         if subj is not None and usable(subj):
-            return speaker_phrase(doc, subj)
+            return speaker_phrase(doc, subj, cues)
     return None
