@@ -40,6 +40,8 @@ SPANS_KEY = "wb_quotes"
 MAX_AFTER_WORDS = 12
 # A speaker phrase longer than this is a clause, not a name.
 MAX_SPEAKER_WORDS = 10
+# A paragraph that is one unattributed quotation continues the speaker of a quote at most this many paragraphs up.
+CONTINUED_PARAGRAPHS = 3
 _PUNCT_STRIP = " \t\u00a0,;:.–—-()[]\"“”«»'‘’"
 
 class Quote(NamedTuple):
@@ -277,6 +279,15 @@ class Memory:
     find_everyone: Callable[[], list[tuple[int, int, str]]] | None = None
     genders: dict[str, str] | None = None
     text: str = ""
+    find_places: Callable[[], frozenset[str]] | None = None
+    place_words: frozenset[str] | None = None
+
+    def places(self) -> frozenset[str]:
+        """Lower-cased one-word places, peoples and bodies the article names ("Ukraine" in "envoy to Ukraine Kurt
+        Volker" is no part of his name), found on first use."""
+        if self.place_words is None:
+            self.place_words = self.find_places() if self.find_places else frozenset()
+        return self.place_words
 
     def everyone(self) -> list[tuple[int, int, str]]:
         """Every person named outside quotes, (start, end, name), found on first use."""
@@ -447,7 +458,7 @@ def _alias(name: str, cues: QuoteCues) -> str:
 def _singular(noun: str) -> str:
     return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
 
-def person_name(phrase: str, cues: QuoteCues) -> str | None:
+def person_name(phrase: str, cues: QuoteCues, places: frozenset[str] = frozenset()) -> str | None:
     """A phrase naming a person ("Turkey's Foreign Minister Mevlut X") -> the name without titles, or None."""
     words = phrase.split()
     for i, w in enumerate(words):  # "Turkey's Foreign Minister ...": the name follows the possessive
@@ -456,6 +467,8 @@ def person_name(phrase: str, cues: QuoteCues) -> str | None:
             break
 
     def is_body(word: str) -> bool:
+        if word.lower() in places:
+            return True
         hit = gazetteer_lookup(word)
         return hit is not None and hit.label in ("GPE", "ORG", "NORP")
 
@@ -569,10 +582,10 @@ def resolve(text: str, span: tuple[int, int] | None, mem: Memory, cues: QuoteCue
         if named is not None and (prior is None or prior.start is None or named[0] > prior.start):
             return Speaker(named[1], cs, ce)
         return Speaker(prior.name, cs, ce) if prior else _remember(mem, Speaker(core2, cs, ce), "ORG", cues)
-    name = person_name(core2, cues)
+    name = person_name(core2, cues, mem.places())
     if name:
         if " " not in name:
-            full = (mem.persons.get(name.lower()) or _fuzzy_person(name, mem) or _named_in_full(mem, name)
+            full = (mem.persons.get(name.lower()) or _fuzzy_person(name, mem) or _named_in_full(mem, name, cues)
                     or _earlier_full_name(text, name, s, cues))
             name = full or name
         hit = gazetteer_lookup(name)
@@ -608,12 +621,14 @@ def _person_before(mem: Memory, pos: int, gender: str | None) -> str | None:
             return known
     return next((n for n in before if agrees(n)), None)
 
-def _named_in_full(mem: Memory, surname: str) -> str | None:
+def _named_in_full(mem: Memory, surname: str, cues: QuoteCues) -> str | None:
     """The full name of a person the article names in its text ("Kristi Noem" for "Noem") -> name or None."""
     for _start, _end, name in mem.everyone():
         words = name.split()
         if len(words) >= 2 and words[-1] == surname:
-            return name
+            clean = person_name(name, cues, mem.places())
+            if clean and " " in clean:
+                return clean
     return None
 
 
@@ -682,6 +697,14 @@ def _entities_outside(doc: Doc, quoted: list[tuple[int, int]], label: str) -> li
         out.append((a, b, canonical or text[a:b]))
     return out
 
+def _place_words(doc: Doc) -> frozenset[str]:
+    """One-word GPE, LOC, NORP and ORG entities of a Doc, lower-cased."""
+    rows, chars = entity_rows(doc)
+    text = doc_text(doc)
+    return frozenset(text[a:b].lower() for (_, _, lab, _, _), a, b in zip(rows, *chars)
+                     if lab in ("GPE", "LOC", "NORP", "ORG") and " " not in text[a:b])
+
+
 def named_bodies(doc: Doc, quoted: list[tuple[int, int]]) -> list[tuple[int, str, str]]:
     """Organisations named outside quotations -> [(start char, surface, canonical name or surface)] in text order."""
     text = doc_text(doc)
@@ -745,6 +768,7 @@ def find_quotes(doc: Doc, cues: QuoteCues | None = None) -> list[Quote]:
     quoted = sorted((p.start, p.end) for p, q in zip(pieces, is_q) if q)
     mem = Memory(find_people=lambda: named_people(doc, quoted, cues), text=text,
                  find_everyone=lambda: _entities_outside(doc, quoted, "PERSON"),
+                 find_places=lambda: _place_words(doc),
                  find_sources=lambda: named_sources(text, quoted, cues),
                  find_bodies=lambda: named_bodies(doc, quoted))
     rows: list[Quote] = []
@@ -764,13 +788,16 @@ def find_quotes(doc: Doc, cues: QuoteCues | None = None) -> list[Quote]:
         span = (span or after_attribution(text, p, after_end, cues, lower=lower)
                 or before_attribution(text, p, before_start, cues, lower=lower))
         spk = resolve(text, span, mem, cues) if span else Speaker(None, None, None)
-        if spk.name is None and span is None and rows:
+        named_nobody = span is not None and text[span[0]:span[1]].strip(_PUNCT_STRIP).lower() in cues.nobody
+        if spk.name is None and not named_nobody and rows:
             prev_q = kept[-1]
             same_para = prev_q.para == p.para
-            # An unclosed quote continues in the next body paragraph, over captions or embeds in between.
+            # An unclosed quote continues in the next body paragraph, over captions or embeds in between; a
+            # paragraph that is one unattributed quotation goes on with the speaker of the quote just before.
             continued = prev_q.close_mark < 0 and prev_q.para < p.para and all(
                 block_kind_at(doc, paras[k][0]) not in ("body", "headline") for k in range(prev_q.para + 1, p.para))
-            if same_para or continued:
+            whole = span is None and p.open_mark == ps and p.para - prev_q.para <= CONTINUED_PARAGRAPHS
+            if same_para or continued or whole:
                 spk = Speaker(rows[-1].speaker, rows[-1].speaker_start, rows[-1].speaker_end)
         rows.append(Quote(aid, p.start, p.end, text[p.start:p.end], spk.name, spk.start, spk.end,
                           block_kind_at(doc, p.start)))

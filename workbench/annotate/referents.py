@@ -56,7 +56,7 @@ def name_in_phrase(words: list[str], titles: frozenset[str], not_names: frozense
     piece = longer[-1] if longer else pieces[-1]
     while len(piece) >= 2 and is_body(piece[0]):  # "Ukraine Kurt Volker", "Britain Liu"
         piece = piece[1:]
-    if len(piece) > 5 or not piece[-1][0].isupper():
+    if len(piece) > 5 or not any(ch.isupper() for ch in piece[-1]):  # "al-Faris" is a name, "later" is not
         return None
     return " ".join(piece)
 
