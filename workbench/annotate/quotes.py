@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -42,6 +43,8 @@ MAX_AFTER_WORDS = 12
 MAX_SPEAKER_WORDS = 10
 # A paragraph that is one unattributed quotation continues the speaker of a quote at most this many paragraphs up.
 CONTINUED_PARAGRAPHS = 3
+# An unclosed quote runs to its paragraph's end unless that holds more sentences than this (then: one sentence).
+UNCLOSED_SENTENCES = 2
 _PUNCT_STRIP = " \t\u00a0,;:.–—-()[]\"“”«»'‘’"
 
 class Quote(NamedTuple):
@@ -241,6 +244,12 @@ def pair_marks(text: str, paras: list[tuple[int, int]], cues: QuoteCues) -> list
             while s < e and text[s].isspace():
                 s += 1
         if p.close_mark < 0:
+            if p.open_mark >= 0:
+                # A mark never closed holds one short paragraph at most: past two sentences it ends at its own
+                # sentence (one-paragraph articles would otherwise be swallowed whole).
+                starts = sentence_starts(text[s:e])
+                if len(starts) >= UNCLOSED_SENTENCES:
+                    e = s + starts[0]
             while e > s and text[e - 1].isspace():
                 e -= 1
         out.append(Piece(p.open_mark, s, e, p.close_mark, p.para))
@@ -510,8 +519,8 @@ def resolve(text: str, span: tuple[int, int] | None, mem: Memory, cues: QuoteCue
     cs = s + phrase.find(words[0])
     ce = cs + len(core)
     low = core.lower()
-    if low in cues.nobody:
-        return Speaker(None, None, None)
+    if low in cues.nobody or (words[0].endswith("ing") and gazetteer_lookup(words[0]) is None and len(words) == 1):
+        return Speaker(None, None, None)  # "Speaking to reporters, ...": a verb never speaks
     if low in cues.pronouns:
         name = _person_before(mem, cs, referents.pronoun_gender(low))
         return Speaker(name, cs, ce) if name else Speaker(None, None, None)
@@ -616,10 +625,15 @@ def _person_before(mem: Memory, pos: int, gender: str | None) -> str | None:
         return cand
     before = [name for start, _end, name in reversed(mem.everyone()) if start < pos]
     if gender is not None:  # someone the text shows to be of that gender first, then anyone not shown otherwise
-        known = next((n for n in before if genders.get(referents.surname_key(n)) == gender), None)
+        known = [n for n in before if genders.get(referents.surname_key(n)) == gender]
         if known:
-            return known
-    return next((n for n in before if agrees(n)), None)
+            before = known
+    before = [n for n in before if agrees(n)]
+    if not before:
+        return None
+    # The person the article is about so far (named most often), the latest named on a tie.
+    counts = Counter(referents.surname_key(n) for n in before)
+    return max(before, key=lambda n: counts[referents.surname_key(n)])
 
 def _named_in_full(mem: Memory, surname: str, cues: QuoteCues) -> str | None:
     """The full name of a person the article names in its text ("Kristi Noem" for "Noem") -> name or None."""

@@ -8,7 +8,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 
-_PRONOUN = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.I)
+# Subject and possessive pronouns: an object pronoun after a name often is someone else ("Swift accused him").
+_PRONOUN = re.compile(r"\b(he|his|himself|she|her|herself)\b", re.I)
 _HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?\s+\Z")
 PARTICLES = ("al-", "el-", "bin", "ibn", "abu", "de", "van", "von", "al", "el", "abd")
 WINDOW = 250  # how far after a name its pronoun is looked for
