@@ -365,3 +365,31 @@ def test_far_yearless_day_takes_the_sentence_direction():
 def test_forward_signal_before_a_past_clause_points_back():
     assert one("As of October, the airline had 270 aircraft.", dt.date(2019, 11, 20))[2] == "2019-10"
     assert one("The truce will hold from Sunday, officials said.")[2] == "2019-09-01"
+
+
+def test_future_and_past_as_references():
+    assert tx("It may happen in the future. In the past, it did.") == [
+        ("the future", "DATE", "FUTURE_REF", None), ("the past", "DATE", "PAST_REF", None)]
+    assert tx("They discussed future talks and the past week.")[0][:2] == ("the past week", "DURATION")
+
+
+def test_long_words_and_counted_spans_are_durations():
+    assert [f[2] for f in tx("A weeklong trial, an hourlong debate, for four straight years, over multiple days, "
+                               "for 17 nights.")] == ["P1W", "PT1H", "P4Y", "PXD", "P17D"]
+
+
+def test_a_surname_like_a_unit_is_no_duration():
+    assert tx("Australian Timothy Weeks was freed.") == []
+
+
+def test_last_or_next_month_is_the_near_one_whatever_the_tense():
+    assert one("Clark in October revealed plans.", dt.date(2019, 11, 19))[2] == "2019-10"
+    assert one("Talks resumed in December.", dt.date(2019, 11, 19))[2] == "2019-12"
+
+
+def test_a_season_spanning_two_years_is_no_year():
+    assert tx("He signed until the end of the 2022/23 season.") == []
+
+
+def test_next_year_alone_is_deictic():
+    assert tx("Sales rose in October and could grow next year.", dt.date(2019, 11, 19))[-1][2] == "2020"

@@ -38,6 +38,7 @@ SPANS_KEY = "wb_timex"
 _WORD = re.compile(r"[a-z]+|['’]ll\b")
 DIRECTED_KINDS = frozenset({"weekday", "hours_of", "month", "reldate", "posmod", "time_a", "time_b", "clock", "daydate"})
 NEAR_DAYS = 31  # a yearless day date this close to publication is the nearest occurrence, whatever the tense
+NEAR_MONTHS = 1  # likewise a bare month this many months before or after publication
 SP = r"[ \t\u00a0]+"  # spaces inside a line only: an expression never crosses a block (line) boundary
 OSP = r"[ \t\u00a0]*"
 _LEFT_GAP = " \t\u00a0"  # what can end the left extension of a match (see find_timexes)
@@ -127,12 +128,15 @@ def _alternatives(cfg: dict) -> dict[str, str]:
         ("weekday", rf"{wd}(?:{SP}{part})?"),
         ("month", rf"{monf}(?!{OSP}\d)"),
         ("clock", clock),  # before durnum: "1500 hours" is a time of day, not a duration
-        ("durnum", rf"{num}(?:{SP}|-){unit}(?:-(?i:long|old))?\b|{unit}-(?i:long)\b"),
+        ("durnum", rf"{num}(?:{SP}|-)(?:(?i:straight|consecutive|full|whole){SP})?{unit}(?:-(?i:long|old))?\b"
+                   rf"|{unit}-?(?i:long)\b"),
         ("set", rf"{sets}\b|(?i:every|each){SP}(?:(?i:day|week|month|year|night|morning)\b|{wd})"),
         ("present", rf"{present}\b"),
+        # "in the future." / "in the past,": a reference, not "future talks" or "the past week".
+        ("ref", rf"(?i:future|past)(?={OSP}(?:[.,;:!?)]|$))"),
         ("bare_units", rf"(?:{vague}{SP})?{units_pl}"),
         ("decade", r"(?:1[89]|20)\d0s"),
-        ("year", rf"(?:(?i:early|mid|late)[ -])?(?<![\d.,$£€-]){year}(?!\d|,\d|\.\d|-\d)"),
+        ("year", rf"(?:(?i:early|mid|late)[ -])?(?<![\d.,$£€-]){year}(?!\d|,\d|\.\d|-\d|/\d)"),
     ])
 
 
@@ -254,9 +258,9 @@ def _trigger_words(cfg: dict) -> set[str]:
              cfg["seasons"],
              cfg["day_words"], cfg["number_words"], cfg["vague_counts"],
              [k[4:] if k.startswith("the ") else k for k in cfg["position_mods"]], cfg["sets"], cfg["present_words"],
-             [u + "s" for u in cfg["units"]], cfg["units"], ["centuries"],
+             [u + "s" for u in cfg["units"]], cfg["units"], ["centuries"], [u + "long" for u in cfg["units"]],
              ["this", "last", "next", "past", "coming", "previous", "following", "recent", "earlier", "later",
-              "every", "each"]]
+              "every", "each", "future"]]
     return {str(w).split()[0] for lst in lists for w in lst} - {"a", "an", "some"}
 
 
@@ -271,7 +275,7 @@ def _left_regexes(cfg: dict) -> dict[str, re.Pattern]:
     return {k: re.compile(v) for k, v in {
         "durrel": the, "reldate": the, "posmod": the, "season": the, "decade": the, "hours_of": the,
         "ago": rf"{qual[:-2]}(?:(?i:an?){SP})?\Z|\b(?i:an?){SP}\Z", "durnum": qual,
-        "set": rf"\b(?i:almost|nearly){SP}\Z", "bare_units": rf"\b(?i:an?){SP}\Z",
+        "set": rf"\b(?i:almost|nearly){SP}\Z", "bare_units": rf"\b(?i:an?){SP}\Z", "ref": the,
         # "late on Friday", "early Saturday": the part of the day stays in the extent (mod END / START).
         "weekday": rf"\b(?i:late|early){SP}(?:(?i:on){SP})?\Z",
     }.items()}
@@ -343,6 +347,8 @@ def _unit_of(text: str, cfg: dict) -> tuple[str, dict] | None:
     for m in re.finditer(r"[A-Za-z]+", text):
         w = m.group(0).lower()
         w = "century" if w.startswith("centur") else w.rstrip("s") if w not in ("hours",) else "hour"
+        if w.endswith("long") and w[:-4] in cfg["units"]:  # "weeklong", "hourlong"
+            w = w[:-4]
         if w in cfg["units"]:
             found = (w, cfg["units"][w])
     return found
@@ -438,6 +444,10 @@ def _month_year(month: int, ctx: Context, text: str) -> str:
         y = pub.year if month > pub.month else pub.year + 1
     elif month == pub.month:
         y = pub.year
+    elif (pub.month - month) % 12 <= NEAR_MONTHS or (month - pub.month) % 12 <= NEAR_MONTHS:
+        # Last month or next month is the month meant, whatever the tense ("Clark in October revealed ..."
+        # written in November): the one a year away is not.
+        y = pub.year + (0 if abs(month - pub.month) <= NEAR_MONTHS else (1 if month < pub.month else -1))
     elif ctx.direction > 0:
         y = pub.year if month > pub.month else pub.year + 1
     else:
@@ -570,7 +580,7 @@ def resolve(kind: str, text: str, ctx: Context) -> tuple[str, str, str | None] |
             return None
         n = None
         if (kind == "durrel" and not any(v in low for v in cfg["vague_counts"]) and not re.search(r"s\b", low.split()[-1])) \
-                or (kind == "durnum" and re.match(r"[a-z]+-long", low)):
+                or (kind == "durnum" and re.match(r"[a-z]+-?long", low)):
             n = 1.0  # "the past week", "year-long"
         for w in re.findall(r"[\w.]+(?:-[a-z]+)?", low):
             x = _number(w, cfg) if w not in ("a", "an") else None
@@ -630,6 +640,8 @@ def resolve(kind: str, text: str, ctx: Context) -> tuple[str, str, str | None] |
         return "SET", value, "APPROX" if qualified else None
     if kind == "present":
         return "DATE", "PRESENT_REF", None
+    if kind == "ref":
+        return "DATE", "FUTURE_REF" if low.endswith("future") else "PAST_REF", None
     if kind == "decade":
         return "DATE", re.search(r"\d{3}", text).group(0), None
     if kind == "year":
@@ -704,6 +716,10 @@ def _keep(kind: str, text: str, doc_text: str, start: int, end: int, vocab: Voca
             return False
     if kind == "durnum" and _is_age(text, doc_text, end, vocab):
         return False
+    if kind == "bare_units" and text[0].isupper() and start and _PREV_WORD.search(doc_text, max(0, start - 30), start):
+        prev = _PREV_WORD.search(doc_text, max(0, start - 30), start).group(1)
+        if prev[0].isupper():
+            return False  # "Timothy Weeks": a surname after a first name
     if kind == "set" and text[0].isupper():
         nxt = re.match(r"[ \t\u00a0]+([A-Z])", doc_text[end:end + 3])
         if nxt:
@@ -809,7 +825,7 @@ _CLOCK_TO_DATE = re.compile(r"[\s(),]*(?:on[\s(),]+)?")
 _FULL_DATE = re.compile(r"\d{4}-\d\d-\d\d")
 
 
-_RELATIONAL = re.compile(r"(?:the\s+)?(previous|following|next)\s+(day|week|month|year)")
+_RELATIONAL = re.compile(r"the\s+(previous|following|next)\s+(day|week|month|year)")
 
 
 def shift_value(ref: dt.date | None, unit: str, step: int) -> str | None:
