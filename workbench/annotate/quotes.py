@@ -334,6 +334,8 @@ _THAT = re.compile(r"\s(?:that|as)\s")
 _DOCUMENT_CUT = re.compile(r"\s+(?:in|on|via)\s+(?:a|an|the|its|his|her|their)\s+(\w+)\b.*$")
 _PREPOSITION = re.compile(r"\s(?:in|of|for|at|from|with|on|to)\s")
 _NON_SPACE = re.compile(r"\S")
+# "obtained by Variety, claimed", "told Fox News": an agent or a recipient, not the body that speaks.
+_AFTER_PREPOSITION = re.compile(r"\b(?:by|to|told|with|from|for)\s+(?:the\s+)?\Z", re.I)
 _AGE_NOUN = re.compile(r"\d+-year-old|[a-z]+-year-old")
 
 def _segments(text: str, s: int, e: int) -> list[tuple[int, int]]:
@@ -693,7 +695,8 @@ def _reports_speech(text: str, end: int, cues: QuoteCues) -> bool:
     v = cues.verb_re.search(after, 0, stop.start() if stop else len(after))
     return v is not None and len(after[:v.start()].split()) <= 4
 
-def _entities_outside(doc: Doc, quoted: list[tuple[int, int]], label: str) -> list[tuple[int, int, str]]:
+def _entities_outside(doc: Doc, quoted: list[tuple[int, int]], label: str, *,
+                      content_only: bool = True) -> list[tuple[int, int, str]]:
     """wb_entities of one label outside quotations -> [(start char, end char, canonical or surface)]."""
     rows, chars = entity_rows(doc)
     text = doc_text(doc)
@@ -706,7 +709,7 @@ def _entities_outside(doc: Doc, quoted: list[tuple[int, int]], label: str) -> li
         k = bisect.bisect_right(starts, a) - 1
         if k >= 0 and a < quoted[k][1]:
             continue  # named inside a quotation: not who is speaking
-        if has_blocks and block_kind_at(doc, a) not in CONTENT_KINDS:
+        if content_only and has_blocks and block_kind_at(doc, a) not in CONTENT_KINDS:
             continue  # menus, captions and related links name no one who speaks in the article
         out.append((a, b, canonical or text[a:b]))
     return out
@@ -725,8 +728,10 @@ def named_bodies(doc: Doc, quoted: list[tuple[int, int]]) -> list[tuple[int, str
     cues = load_cues()
     # Only a body that speaks or issues something ("Big Machine issued a statement") can be "it" or "the
     # statement": the outlets a statement was given to ("told Fox News", "obtained by Variety") cannot.
-    return [(a, text[a:b], name) for a, b, name in _entities_outside(doc, quoted, "ORG")
-            if _reports_speech(text, b, cues) or cues.issue_re.match(text, b, b + 40)]
+    # Any block: the acts filter already keeps menus out, and a body line the segmenter mislabels still counts.
+    return [(a, text[a:b], name) for a, b, name in _entities_outside(doc, quoted, "ORG", content_only=False)
+            if (_reports_speech(text, b, cues) or cues.issue_re.match(text, b, b + 40))
+            and not _AFTER_PREPOSITION.search(text, max(0, a - 12), a)]
 
 def named_people(doc: Doc, quoted: list[tuple[int, int]], cues: QuoteCues) -> list[tuple[int, str]]:
     """People wb_entities found outside quotations as the subject of a speech verb -> [(start char, canonical name

@@ -22,7 +22,7 @@ MAX_CLIMB = 4
 # How many sentences about the same "she" a pronoun speaker may look back over for her name.
 MAX_BACK_SENTENCES = 3
 # How many sentences back "the statement" or "they" may find the body that issued it.
-MAX_BODY_SENTENCES = 6
+MAX_BODY_SENTENCES = 10
 
 
 def has_parse(doc: Doc) -> bool:
