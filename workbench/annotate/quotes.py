@@ -88,6 +88,7 @@ class QuoteCues:
 
     openers: frozenset[str]
     closers: frozenset[str]
+    double_closers: tuple[str, ...]
     marks: tuple[str, ...]
     min_words: int
     verb_re: re.Pattern
@@ -124,7 +125,10 @@ def load_cues(path: str | Path = QUOTES_YAML) -> QuoteCues:
     return QuoteCues(
         openers=_words(marks["open"]),
         closers=_words(marks["close"]),
-        marks=tuple(dict.fromkeys("".join(str(m) for m in all_marks))),  # each mark character once
+        double_closers=tuple(str(m) for m in marks["close"] if len(str(m)) > 1),
+        # Each mark character once, plus the two-character closers ("’’" in wire copy) found as one mark.
+        marks=tuple(dict.fromkeys([*"".join(str(m) for m in all_marks if len(str(m)) == 1),
+                                   *(str(m) for m in all_marks if len(str(m)) > 1)])),
         min_words=int(cfg.get("min_words", 4)),
         verb_re=re.compile(r"\b(?:" + _alternation(cfg["speech_verbs"]) + r")\b", re.I),
         according_re=re.compile(r"\b(?:" + _alternation(cfg["according_to"]) + r")\b", re.I),
@@ -183,6 +187,8 @@ def paragraphs(doc: Doc) -> list[tuple[int, int]]:
 def _role(text: str, i: int, ps: int, pe: int, is_open: bool, cues: QuoteCues) -> str:
     """Whether the mark at `i` opens or closes a quote, from the mark and the characters around it."""
     ch = text[i]
+    if any(text.startswith(c, i) for c in cues.double_closers):
+        return "close"
     prev = text[i - 1] if i > ps else " "
     nxt = text[i + 1] if i + 1 < pe else " "
     left_open = prev.isspace() or prev in "([{—–-/:"
@@ -208,7 +214,7 @@ def mark_positions(text: str, marks: tuple[str, ...]) -> list[int]:
         i = text.find(mark)
         while i >= 0:
             out.append(i)
-            i = text.find(mark, i + 1)
+            i = text.find(mark, i + len(mark))
     out.sort()
     return out
 
