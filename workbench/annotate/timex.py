@@ -36,7 +36,8 @@ from .timex3 import date_value as _date, is_valid, plus, shift_months, week_valu
 
 SPANS_KEY = "wb_timex"
 _WORD = re.compile(r"[a-z]+|['’]ll\b")
-DIRECTED_KINDS = frozenset({"weekday", "hours_of", "month", "reldate", "posmod", "time_a", "time_b", "clock", "daydate"})
+DIRECTED_KINDS = frozenset({"weekday", "hours_of", "month", "reldate", "posmod", "time_a", "time_b", "clock",
+                            "daydate"})
 NEAR_DAYS = 31  # a yearless day date this close to publication is the nearest occurrence, whatever the tense
 NEAR_MONTHS = 1  # likewise a bare month this many months before or after publication
 SP = r"[ \t\u00a0]+"  # spaces inside a line only: an expression never crosses a block (line) boundary
@@ -97,8 +98,8 @@ def _alternatives(cfg: dict) -> dict[str, str]:
     daynum = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
     # A weekday written before a day date belongs to it ("Wed 19 Apr 2017", "Saturday, May 18"): one expression.
     wdx = "(?:" + wd + "|" + _alt(cfg["weekday_abbrevs"]) + r"\.?)"
-    daydate = (rf"(?:{wdx},?{SP})?(?:{monx}{SP}{daynum}(?!\d)(?:,?{SP}{year})?|{daynum}{SP}(?:of{SP})?{monx}(?:,?{SP}{year})?"
-               rf"|{year}-[01]\d-[0-3]\d)")
+    daydate = (rf"(?:{wdx},?{SP})?(?:{monx}{SP}{daynum}(?!\d)(?:,?{SP}{year})?"
+               rf"|{daynum}{SP}(?:of{SP})?{monx}(?:,?{SP}{year})?|{year}-[01]\d-[0-3]\d)")
     ampm = r"[aApP]\.?[mM]\.?(?![A-Za-z])"
     tz = rf"(?:{OSP}(?:GMT|UTC|Z)\b|{SP}local{SP}time)?"
     clock = (rf"(?:(?:[01]?\d|2[0-3])(?::[0-5]\d)?{OSP}{ampm}|(?:[01]?\d|2[0-3]):[0-5]\d"
@@ -254,7 +255,8 @@ def _in_set(items: list, key: str, icase: bool, c) -> bool:
 
 def _trigger_words(cfg: dict) -> set[str]:
     """Every word a temporal expression can start with (first words of the vocabulary and of fixed cues)."""
-    lists = [cfg["weekdays"], cfg["weekday_abbrevs"], cfg["months"], cfg["month_abbrevs"], cfg["parts_of_day"], cfg["hours_of"],
+    lists = [cfg["weekdays"], cfg["weekday_abbrevs"], cfg["months"], cfg["month_abbrevs"], cfg["parts_of_day"],
+             cfg["hours_of"],
              cfg["seasons"],
              cfg["day_words"], cfg["number_words"], cfg["vague_counts"],
              [k[4:] if k.startswith("the ") else k for k in cfg["position_mods"]], cfg["sets"], cfg["present_words"],
