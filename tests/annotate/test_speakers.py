@@ -111,3 +111,16 @@ def test_a_paragraph_of_one_unattributed_quote_continues_the_speaker(rules):
     text = ("\u201cThe bridge will be repaired by spring,\u201d said Omar Haddad.\n\n"
             "\u201cEvery crew we have is already working on it.\u201d")
     assert speakers_of(rules, text) == ["Omar Haddad", "Omar Haddad"]
+
+
+def test_an_acronym_speaker_takes_the_name_it_abbreviates():
+    text = "The Valley Relief Network said the clinic closed. The VRN said it would reopen."
+    i = text.index("VRN")
+    assert quotes.resolve(text, (i, i + 3), quotes.Memory(text=text), quotes.load_cues()).name == \
+        "Valley Relief Network"
+
+
+def test_a_name_before_an_indefinite_role_without_commas_is_the_speaker():
+    text = "Abu Karim al-Sayed a local media activist told reporters."
+    span = (0, text.index(" told"))
+    assert quotes.resolve(text, span, quotes.Memory(text=text), quotes.load_cues()).name == "Abu Karim al-Sayed"

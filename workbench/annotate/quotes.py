@@ -342,6 +342,9 @@ _PREPOSITION = re.compile(r"\s(?:in|of|for|at|from|with|on|to)\s")
 _NON_SPACE = re.compile(r"\S")
 # "obtained by Variety, claimed", "told Fox News": an agent or a recipient, not the body that speaks.
 _AFTER_PREPOSITION = re.compile(r"\b(?:by|to|told|with|from|for)\s+(?:the\s+)?\Z", re.I)
+_NAME_THEN_ROLE = re.compile(r"(.+?)\s+(?:a|an)\s+\S")
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w'’-]+(?:\s+(?:(?:of|for|the|and)\s+)*[A-Z][\w'’-]+)+")
 _AGE_NOUN = re.compile(r"\d+-year-old|[a-z]+-year-old")
 
 def _segments(text: str, s: int, e: int) -> list[tuple[int, int]]:
@@ -566,6 +569,14 @@ def resolve(text: str, span: tuple[int, int] | None, mem: Memory, cues: QuoteCue
     core2 = core[:prep.start()] if prep else core
     w2 = core2.split()
     head2 = w2[-1].lower()
+    appos = _NAME_THEN_ROLE.match(core2)
+    if appos and person_name(appos.group(1), cues, mem.places()):
+        # "Abu Shadi al-Hamwi a local media activist" (no commas): the name, not the role after it.
+        return resolve(text, (cs, cs + appos.end(1)), mem, cues)
+    if _ACRONYM.fullmatch(core2) and gazetteer_lookup(core2) is None:
+        full = _spelled_out(text, core2, cs)
+        if full:  # "the IDA said" after "the Independent Doctors Association": the body's name
+            return _remember(mem, Speaker(full, cs, ce), "ORG", cues)
     if head2 in cues.source_nouns:
         definite = phrase.split()[0].lower() in ("the", "this", "that", "these", "those")
         key = _singular(head2)
@@ -642,6 +653,16 @@ def _person_before(mem: Memory, pos: int, gender: str | None) -> str | None:
     # The person the article is about so far (named most often), the latest named on a tie.
     counts = Counter(referents.surname_key(n) for n in before)
     return max(before, key=lambda n: counts[referents.surname_key(n)])
+
+def _spelled_out(text: str, acronym: str, before: int) -> str | None:
+    """The name an acronym abbreviates, written out before it ("Independent Doctors Association" for IDA)."""
+    found = None
+    for m in _CAPITALISED_RUN.finditer(text, 0, before):
+        words = [w for w in m.group(0).split() if w.lower() not in ("of", "for", "the", "and")]
+        if "".join(w[0] for w in words).upper() == acronym:
+            found = re.sub(r"^(?:The|the)\s+", "", m.group(0))
+    return found
+
 
 def _named_in_full(mem: Memory, surname: str, cues: QuoteCues) -> str | None:
     """The full name of a person the article names in its text ("Kristi Noem" for "Noem") -> name or None."""
