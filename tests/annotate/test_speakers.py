@@ -79,7 +79,7 @@ def test_a_place_before_a_name_is_no_part_of_it():
 
 def test_a_verb_or_a_time_is_never_a_speaker():
     cues = quotes.load_cues()
-    for text in ("Speaking to reporters", "GMT"):
+    for text in ("Speaking to reporters", "GMT", "Critically, however"):
         assert quotes.resolve(text, (0, len(text.split()[0])), quotes.Memory(text=text), cues).name is None
 
 

@@ -530,8 +530,9 @@ def resolve(text: str, span: tuple[int, int] | None, mem: Memory, cues: QuoteCue
     cs = s + phrase.find(words[0])
     ce = cs + len(core)
     low = core.lower()
-    if low in cues.nobody or (words[0].endswith("ing") and gazetteer_lookup(words[0]) is None and len(words) == 1):
-        return Speaker(None, None, None)  # "Speaking to reporters, ...": a verb never speaks
+    lone_word = len(words) == 1 and words[0].endswith(("ing", "ly")) and gazetteer_lookup(words[0]) is None
+    if low in cues.nobody or lone_word:
+        return Speaker(None, None, None)  # "Speaking to reporters", "Critically, ...": a verb or adverb never speaks
     if low in cues.pronouns:
         name = _person_before(mem, cs, referents.pronoun_gender(low))
         return Speaker(name, cs, ce) if name else Speaker(None, None, None)
@@ -615,6 +616,8 @@ def resolve(text: str, span: tuple[int, int] | None, mem: Memory, cues: QuoteCue
         if " " not in name:
             full = (mem.persons.get(name.lower()) or _fuzzy_person(name, mem) or _named_in_full(mem, name, cues)
                     or _earlier_full_name(text, name, s, cues))
+            if full and " " in full:  # "envoy to Ukraine Kurt Volker" written before: without the place
+                full = person_name(full, cues, mem.places()) or full
             name = full or name
         hit = gazetteer_lookup(name)
         if hit is not None and hit.label == "PERSON":
