@@ -32,7 +32,8 @@ from .base import block_kind_at, doc_blocks, doc_lower, doc_text, phrase_trie
 
 from .entities import entity_rows
 from .figures import token_spans
-from . import referents, speakers
+from .referents import genders as read_genders, name_in_phrase, pronoun_gender, surname_key
+from .speakers import attribution, has_parse
 from .sentences import sentence_starts
 
 QUOTES_YAML = DATA_DIR / "quotes.yaml"
@@ -313,7 +314,7 @@ class Memory:
     def gender_of(self) -> dict[str, str]:
         """Surname key -> "m" | "f" for the people the text shows a gender for (computed on first use)."""
         if self.genders is None:
-            self.genders = referents.genders(self.text, self.everyone())
+            self.genders = read_genders(self.text, self.everyone())
         return self.genders
 
     def people_named(self) -> list[tuple[int, str]]:
@@ -492,7 +493,7 @@ def person_name(phrase: str, cues: QuoteCues, places: frozenset[str] = frozenset
         hit = gazetteer_lookup(word)
         return hit is not None and hit.label in ("GPE", "ORG", "NORP")
 
-    return referents.name_in_phrase(words, cues.titles, cues.not_subject | cues.determiners, is_body)
+    return name_in_phrase(words, cues.titles, cues.not_subject | cues.determiners, is_body)
 
 def _earlier_full_name(text: str, surname: str, before: int, cues: QuoteCues) -> str | None:
     """The last full name ending in `surname` written before `before` ("Colonel Jane X ... X said") -> name."""
@@ -534,7 +535,7 @@ def resolve(text: str, span: tuple[int, int] | None, mem: Memory, cues: QuoteCue
     if low in cues.nobody or lone_word:
         return Speaker(None, None, None)  # "Speaking to reporters", "Critically, ...": a verb or adverb never speaks
     if low in cues.pronouns:
-        name = _person_before(mem, cs, referents.pronoun_gender(low))
+        name = _person_before(mem, cs, pronoun_gender(low))
         return Speaker(name, cs, ce) if name else Speaker(None, None, None)
     if low in cues.body_pronouns or (low in cues.document_pronouns and cut is not None):
         # "it said", "they said in a statement": the body that spoke or was named last.
@@ -633,7 +634,7 @@ def _person_before(mem: Memory, pos: int, gender: str | None) -> str | None:
     genders = mem.gender_of()
 
     def agrees(name: str | None) -> bool:
-        return gender is None or genders.get(referents.surname_key(name or ""), gender) == gender
+        return gender is None or genders.get(surname_key(name or ""), gender) == gender
 
     last = mem.last_person
     people = mem.people_named()
@@ -647,15 +648,15 @@ def _person_before(mem: Memory, pos: int, gender: str | None) -> str | None:
         return cand
     before = [name for start, _end, name in reversed(mem.everyone()) if start < pos]
     if gender is not None:  # someone the text shows to be of that gender first, then anyone not shown otherwise
-        known = [n for n in before if genders.get(referents.surname_key(n)) == gender]
+        known = [n for n in before if genders.get(surname_key(n)) == gender]
         if known:
             before = known
     before = [n for n in before if agrees(n)]
     if not before:
         return None
     # The person the article is about so far (named most often), the latest named on a tie.
-    counts = Counter(referents.surname_key(n) for n in before)
-    return max(before, key=lambda n: counts[referents.surname_key(n)])
+    counts = Counter(surname_key(n) for n in before)
+    return max(before, key=lambda n: counts[surname_key(n)])
 
 def _spelled_out(text: str, acronym: str, before: int) -> str | None:
     """The name an acronym abbreviates, written out before it ("Independent Doctors Association" for IDA)."""
@@ -822,7 +823,7 @@ def find_quotes(doc: Doc, cues: QuoteCues | None = None) -> list[Quote]:
                  find_bodies=lambda: named_bodies(doc, quoted))
     rows: list[Quote] = []
     kept: list[Piece] = []
-    parsed = speakers.has_parse(doc)  # statistical pipelines: the parse finds the speech verb first
+    parsed = has_parse(doc)  # statistical pipelines: the parse finds the speech verb first
     for k, p in enumerate(pieces):
         if not is_q[k]:
             continue
@@ -833,7 +834,7 @@ def find_quotes(doc: Doc, cues: QuoteCues | None = None) -> list[Quote]:
         before_start = prv.close_mark + 1 if prv is not None and prv.para == p.para and prv.close_mark >= 0 else ps
         span = None
         if parsed:
-            span = speakers.attribution(doc, p.start, p.end, cues, quoted, (ps, pe))
+            span = attribution(doc, p.start, p.end, cues, quoted, (ps, pe))
         span = (span or after_attribution(text, p, after_end, cues, lower=lower)
                 or before_attribution(text, p, before_start, cues, lower=lower))
         spk = resolve(text, span, mem, cues) if span else Speaker(None, None, None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
-from . import referents
+from .referents import genders as read_genders, pronoun_gender, surname_key
 
 SUBJECTS = ("nsubj", "nsubjpass")
 # Dependents kept in a speaker noun phrase ("the UN's envoy", "one Twitter user"): never clauses or prepositions.
@@ -85,13 +85,13 @@ def _subject_named_before(doc: Doc, pron: Token) -> Span | None:
     """The person a "he"/"she" speaker refers to when the parse shows it: the named subject of its own sentence
     before it, else of the sentence before ("Yet Sondland has amended his testimony -- "...," he said"), of the
     pronoun's gender when the text shows one; None to leave the pronoun to the article-wide rules."""
-    gender = referents.pronoun_gender(pron.lower_)
+    gender = pronoun_gender(pron.lower_)
     if gender is None:
         return None
     genders = doc.user_data.get("wb_genders")
     if genders is None:
         people = [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ == "PERSON"]
-        genders = doc.user_data["wb_genders"] = referents.genders(doc.text, people)
+        genders = doc.user_data["wb_genders"] = read_genders(doc.text, people)
     sent = pron.sent
     scope = doc[sent.start:pron.i]
     for _ in range(MAX_BACK_SENTENCES + 1):
@@ -99,10 +99,10 @@ def _subject_named_before(doc: Doc, pron: Token) -> Span | None:
         for tok in subjects:
             ent = _entity(doc, tok)
             if ent is not None and ent.label_ == "PERSON" \
-                    and genders.get(referents.surname_key(ent.text), gender) == gender:
+                    and genders.get(surname_key(ent.text), gender) == gender:
                 return ent
         # "She claimed ... “...,” she said": a sentence about the same pronoun passes the search further back.
-        if not any(referents.pronoun_gender(t.lower_) == gender for t in subjects) or scope.start == 0:
+        if not any(pronoun_gender(t.lower_) == gender for t in subjects) or scope.start == 0:
             return None
         scope = doc[scope.start - 1].sent
     return None
