@@ -191,16 +191,16 @@ def test_rules_pipeline_over_random_text_with_dates(text, published):
 # handle yet are strict xfails: when one is fixed the xfail fails, and the mark is to be removed.
 TIMEX_XFAIL = "timex.py: not yet handled (issue 15)"
 HOSTILE_DATES = [
-    ("They shelled it nearly every day.", None, "StopIteration"),
-    ("Convoys came almost every week.", None, "StopIteration"),
-    ("It began 5000000 days ago.", dt.date(2019, 8, 30), "OverflowError"),
-    ("They will meet tomorrow.", dt.date(9999, 12, 31), "OverflowError"),
-    ("They met yesterday.", dt.date(1, 1, 1), "OverflowError"),
-    ("They met on Friday.", dt.date(1, 1, 3), "OverflowError"),
-    ("On 31 April 2019 the talks began.", None, "an impossible date written"),
-    ("They will meet next year.", dt.date(9999, 12, 31), "year 10000 written"),
-    ("They met last month.", dt.date(1, 1, 1), "'0-12' written"),
-    ("It was built 100000 years ago.", dt.date(2019, 8, 30), "a negative year written"),
+    ("They shelled it nearly every day.", None, None),
+    ("Convoys came almost every week.", None, None),
+    ("It began 5000000 days ago.", dt.date(2019, 8, 30), None),
+    ("They will meet tomorrow.", dt.date(9999, 12, 31), None),
+    ("They met yesterday.", dt.date(1, 1, 1), None),
+    ("They met on Friday.", dt.date(1, 1, 3), None),
+    ("On 31 April 2019 the talks began.", None, None),
+    ("They will meet next year.", dt.date(9999, 12, 31), None),
+    ("They met last month.", dt.date(1, 1, 1), None),
+    ("It was built 100000 years ago.", dt.date(2019, 8, 30), None),
     ("They met on 30 August 2019 and again last week.", dt.date(2019, 9, 2), None),
     ("The war began in 2011, eight years ago.", dt.date(2019, 9, 2), None),
 ]
