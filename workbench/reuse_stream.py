@@ -20,6 +20,7 @@ import math
 import os
 import tempfile
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +32,7 @@ import pyarrow.parquet as pq
 from . import reuse
 from .tables import frame, iter_table_parts, table_parts, to_arrow
 
-BUCKET_BYTES = 48 * 2**20  # target size of one bucket file: what one step holds in memory, several times over
+BUCKET_BYTES = 32 * 2**20  # target size of one bucket file: what one step holds in memory, several times over
 BATCH_ROWS = 20_000  # sentences read per batch
 SHINGLES_PER_SENTENCE = 24  # used only to choose the number of buckets before the first pass
 SENT_COLUMNS = ["article_id", "start", "end", "block_kind", "text"]
@@ -67,11 +68,13 @@ class Spill:
         self.paths[k].unlink(missing_ok=True)
 
 
-def sentence_batches(out_dir: str | Path, *, batch_rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
-    """The reuse-eligible rows of the `sentences` table -> record batches, one part and row group at a time."""
+def sentence_batches(out_dir: str | Path, *, batch_rows: int = BATCH_ROWS,
+                     columns: list[str] = SENT_COLUMNS) -> Iterator[pa.RecordBatch]:
+    """The reuse-eligible rows of the `sentences` table -> record batches of `columns` (block_kind among them),
+    one part and row group at a time."""
     kinds = pa.array(reuse.REUSE_KINDS)
     for part in table_parts(out_dir, "sentences"):
-        for batch in pq.ParquetFile(part).iter_batches(batch_size=batch_rows, columns=SENT_COLUMNS):
+        for batch in pq.ParquetFile(part).iter_batches(batch_size=batch_rows, columns=columns):
             batch = batch.filter(pc.is_in(batch.column("block_kind"), value_set=kinds))
             if batch.num_rows:
                 yield batch
@@ -83,7 +86,7 @@ def _article_ranks(out_dir: Path, batch_rows: int) -> tuple[np.ndarray, pd.Index
                       *iter_table_parts(out_dir, "articles", columns=["article_id", "outlet"])], ignore_index=True)
     arts = arts.drop_duplicates("article_id")
     seen = [np.asarray(pc.unique(b.column("article_id")).to_pylist(), dtype=object)
-            for b in sentence_batches(out_dir, batch_rows=batch_rows)]
+            for b in sentence_batches(out_dir, batch_rows=batch_rows, columns=["article_id", "block_kind"])]
     ids = np.unique(np.concatenate([arts["article_id"].to_numpy(dtype=object), *seen]).astype(str)).astype(object)
     index = pd.Index(ids)
     outlet = pd.Series(arts["outlet"].to_numpy(), index=arts["article_id"].to_numpy()).reindex(ids)
@@ -220,10 +223,9 @@ def _run(out: Path, tmp: Path, writers: list[_Writer], *, threshold: float, max_
 
 
 def _align_bucket(tmp: Path, n_sent: int, a: np.ndarray, b: np.ndarray, ids: np.ndarray, writers: list[_Writer], *,
-                  threshold: float) -> None:
+                  threshold: float, chunk: int = 5_000) -> None:
     """Candidate pairs of one bucket -> their reuse_pairs and substitutions rows, appended to the writers."""
     need = np.unique(np.r_[a, b])
-    pos = {int(s): i for i, s in enumerate(need.tolist())}
     mm = {n: np.memmap(tmp / f"{n}.bin", dtype=d, mode="r") for n, d in
           (("rank", np.int32), ("start", np.int64), ("end", np.int64), ("ids", np.int32), ("ptr", np.int64),
            ("toff", np.int64))}
@@ -231,11 +233,15 @@ def _align_bucket(tmp: Path, n_sent: int, a: np.ndarray, b: np.ndarray, ids: np.
     cid, cptr = _gather(mm["ids"], mm["ptr"], need)
     toff_lo, toff_hi = np.asarray(mm["toff"][need]), np.asarray(mm["toff"][need + 1])
     del mm
-    content = [cid[cptr[i]:cptr[i + 1]].tolist() for i in range(len(need))]
-    ia = np.fromiter((pos[x] for x in a.tolist()), dtype=np.int64, count=len(a))
-    ib = np.fromiter((pos[x] for x in b.tolist()), dtype=np.int64, count=len(b))
-    sims = np.fromiter((reuse._score(content[x], content[y]) for x, y in zip(ia.tolist(), ib.tolist())),
+    ia, ib = np.searchsorted(need, a), np.searchsorted(need, b)
+
+    @lru_cache(maxsize=4096)  # pairs come sorted by sentence a, so a small cache holds the repeats
+    def content(i: int) -> list[int]:
+        return cid[cptr[i]:cptr[i + 1]].tolist()
+
+    sims = np.fromiter((reuse._score(content(x), content(y)) for x, y in zip(ia.tolist(), ib.tolist())),
                        dtype=np.float64, count=len(ia))
+    content.cache_clear()
     keep = sims >= threshold
     ia, ib, sims = ia[keep], ib[keep], np.round(sims[keep], 4)
     if len(ia) == 0:
@@ -245,26 +251,36 @@ def _align_bucket(tmp: Path, n_sent: int, a: np.ndarray, b: np.ndarray, ids: np.
     ia, ib, sims = ia[sel], ib[sel], sims[sel]
     order = np.lexsort((start[ib], rank[ib], start[ia], rank[ia]))
     ia, ib, sims = ia[order], ib[order], sims[order]
-    pairs = pd.DataFrame({
+    writers[0].write(pd.DataFrame({
         "article_a": ids[rank[ia]], "start_a": start[ia], "end_a": end[ia],
         "article_b": ids[rank[ib]], "start_b": start[ib], "end_b": end[ib], "similarity": sims,
-    })
-    writers[0].write(pairs)
+    }))
+    # Edits in chunks of whole article_a runs (their rows sort among themselves only), so the strings and tokens
+    # alive at once stay bounded however large the bucket.
+    cuts = np.flatnonzero(np.r_[True, rank[ia][1:] != rank[ia][:-1]])
+    lo = 0
+    while lo < len(ia):
+        hi = int(cuts[np.searchsorted(cuts, lo + chunk, side="left")]) if lo + chunk < cuts[-1] else len(ia)
+        hi = max(hi, lo + 1)
+        _write_edits(tmp, ia[lo:hi], ib[lo:hi], rank, start, toff_lo, toff_hi, ids, writers[1])
+        lo = hi
 
-    blob = np.memmap(tmp / "text.bin", dtype=np.uint8, mode="r") if toff_hi.max(initial=0) > 0 else None
+
+def _write_edits(tmp: Path, ia: np.ndarray, ib: np.ndarray, rank: np.ndarray, start: np.ndarray,
+                 toff_lo: np.ndarray, toff_hi: np.ndarray, ids: np.ndarray, writer: _Writer) -> None:
+    """Aligned pairs (local sentence numbers) -> their word-level edits, appended to the substitutions writer."""
     used = np.unique(np.r_[ia, ib])
+    blob = np.memmap(tmp / "text.bin", dtype=np.uint8, mode="r") if toff_hi.max(initial=0) > 0 else None
     texts = {int(i): bytes(blob[toff_lo[i]:toff_hi[i]]).decode("utf-8") if blob is not None else "" for i in used}
     del blob
     toks = {i: reuse._tokens(t) for i, t in texts.items()}
     rows = []
-    for x, y, sa, sb, ax, bx in zip(ia.tolist(), ib.tolist(), start[ia].tolist(), start[ib].tolist(),
-                                    pairs["article_a"], pairs["article_b"]):
-        ta, tb = texts[x], texts[y]
+    for x, y in zip(ia.tolist(), ib.tolist()):
+        ta, tb, sa, sb = texts[x], texts[y], int(start[x]), int(start[y])
         for e in reuse._edits(toks[x], toks[y], len(ta), len(tb)):
-            rows.append((rank[x], ax, sa + e.start_a, sa + e.end_a, ta[e.start_a:e.end_a],
-                         rank[y], bx, sb + e.start_b, sb + e.end_b, tb[e.start_b:e.end_b], e.op))
+            rows.append((rank[x], ids[rank[x]], sa + e.start_a, sa + e.end_a, ta[e.start_a:e.end_a],
+                         rank[y], ids[rank[y]], sb + e.start_b, sb + e.end_b, tb[e.start_b:e.end_b], e.op))
     cols = ["rank_a", "article_a", "start_a", "end_a", "text_a", "rank_b", "article_b", "start_b", "end_b", "text_b",
             "op"]
-    subs = pd.DataFrame(rows, columns=cols)
-    subs = subs.sort_values(["rank_a", "start_a", "rank_b", "start_b"], kind="stable")
-    writers[1].write(subs.drop(columns=["rank_a", "rank_b"]).reset_index(drop=True))
+    subs = pd.DataFrame(rows, columns=cols).sort_values(["rank_a", "start_a", "rank_b", "start_b"], kind="stable")
+    writer.write(subs.drop(columns=["rank_a", "rank_b"]).reset_index(drop=True))
