@@ -11,12 +11,14 @@ Every stage runs in a fresh child process, so its peak RSS (ru_maxrss) is its ow
   timeline      workbench.timeline.write_timeline_tables
 The machine is shared: analysis stages run `repeat` times and keep the fastest CPU time and the largest peak RSS;
 CPU seconds are the headline (wall seconds include the neighbours). Annotate runs once (its CPU is in the workers,
-so its wall time is what is reported).
+so its wall time is what is reported). Each analysis child runs under an address-space cap (MEM_CAP_GIB, default 6):
+a stage that needs more fails with MemoryError and is reported as over the cap instead of swamping a shared machine.
 """
 from __future__ import annotations
 
 import json
 import math
+import os
 import resource
 import shutil
 import subprocess
@@ -27,6 +29,7 @@ from pathlib import Path
 from synth import write_jsonl
 
 TARGET = 1_000_000
+MEM_CAP_GIB = float(os.environ.get("MEM_CAP_GIB", "6"))
 ANALYSES = ("framing", "reuse-memory", "reuse", "timeline")
 BASELINE = {"annotate": "bare", "reuse": "reuse-memory"}
 GIB = 1024.0
@@ -34,6 +37,9 @@ GIB = 1024.0
 
 def stage(name: str, corpus: str, out: str, workers: int, partition_size: int) -> dict:
     """Run one stage in this process -> {seconds, cpu_seconds, peak_rss_mib[, worker_peak_rss_mib]}."""
+    if name not in ("annotate", "bare"):
+        cap = int(MEM_CAP_GIB * 2**30)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     t0, c0 = time.perf_counter(), time.process_time()
     extra: dict = {}
     if name == "bare":
@@ -81,7 +87,11 @@ def measure(name: str, corpus: Path, out: Path, *, workers: int, partition_size:
     runs = []
     for _ in range(max(repeat, 1)):
         cmd = [sys.executable, __file__, name, str(corpus), str(out), str(workers), str(partition_size)]
-        res = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=Path(__file__).parent)
+        res = subprocess.run(cmd, capture_output=True, text=True, cwd=Path(__file__).parent)
+        if res.returncode:
+            last = (res.stderr.strip().splitlines() or ["?"])[-1]
+            return {"failed": last[:120], "seconds": float("nan"), "cpu_seconds": float("nan"),
+                    "peak_rss_mib": float("nan"), "cpu_runs": [], "wall_runs": []}
         runs.append(json.loads(res.stdout.strip().splitlines()[-1]))
     best = dict(min(runs, key=lambda r: r["cpu_seconds"]))
     best["peak_rss_mib"] = max(r["peak_rss_mib"] for r in runs)
@@ -103,8 +113,16 @@ def run_all(sizes: list[int], work: Path, *, workers: int = 2, repeat: int = 2, 
         shutil.rmtree(out, ignore_errors=True)
         for name in ("bare", "annotate", *ANALYSES):
             reps = 1 if name == "annotate" else repeat
+            failed = [m for m in sizes if m < n and "failed" in res.get((name, m), {})]
+            if failed:  # over the cap at a smaller size: it will be at this one too
+                res[name, n] = {"failed": f"skipped (failed at {failed[0]:,})", "seconds": float("nan"),
+                                "cpu_seconds": float("nan"), "peak_rss_mib": float("nan"), "cpu_runs": [],
+                                "wall_runs": []}
+                continue
             res[name, n] = measure(name, corpus, out, workers=workers, partition_size=partition_size, repeat=reps)
             r = res[name, n]
+            with open(work / "results.jsonl", "a", encoding="utf-8") as fh:
+                fh.write(json.dumps({"stage": name, "size": n, **r}) + "\n")
             print(f"  done: {n} {name} wall {r['wall_runs']} s, CPU {r['cpu_runs']} s, peak RSS "
                   f"{r['peak_rss_mib']:.0f} MiB", file=sys.stderr, flush=True)
         shutil.rmtree(out, ignore_errors=True)
@@ -127,13 +145,19 @@ def report(res: dict, sizes: list[int], *, workers: int, machines: list[int]) ->
           f"{'vs baseline (time, RSS)':>26}{'vs previous size (time, RSS)':>31}")
     for i, n in enumerate(sizes):
         for name in ("bare", "annotate", *ANALYSES):
-            r = res[name, n]
+            r = res.get((name, n))
+            if r is None:
+                continue
+            if "failed" in r:
+                print(f"{n:>7} {name:<13} failed: {r['failed']}")
+                continue
             base = BASELINE.get(name)
             vs = "-"
             if base:
                 b = res[base, n]
-                bt = b["cpu_seconds"]
-                vs = f"{_secs(r, name) / bt:.2f}x, {r['peak_rss_mib'] / b['peak_rss_mib']:.2f}x"
+                # annotate (workers) against bare tokenisation (one process): wall against wall
+                t = r["seconds"] / b["seconds"] if name == "annotate" else r["cpu_seconds"] / b["cpu_seconds"]
+                vs = f"{t:.2f}x, {r['peak_rss_mib'] / b['peak_rss_mib']:.2f}x"
             grow = "-"
             if i:
                 p = res[name, sizes[i - 1]]
@@ -176,6 +200,19 @@ def report(res: dict, sizes: list[int], *, workers: int, machines: list[int]) ->
                   f"(<= 1.3x), CPU time {b['cpu_seconds'] / a['cpu_seconds']:.2f}x (<= 2.3x)")
 
 
+def report_from(work: Path, *, workers: int = 2, machines: list[int] = (1, 4, 16)) -> None:
+    """Print the report from the results a (possibly cut short) run appended to WORK/results.jsonl."""
+    res = {}
+    for line in open(work / "results.jsonl", encoding="utf-8"):
+        r = json.loads(line)
+        res[r.pop("stage"), r.pop("size")] = r
+    sizes = sorted({n for _, n in res if ("timeline", n) in res})
+    report(res, sizes, workers=workers, machines=machines)
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "--report":
+        report_from(Path(sys.argv[2]))
+        sys.exit(0)
     name, corpus, out, workers, psize = sys.argv[1:6]
     print(json.dumps(stage(name, corpus, out, int(workers), int(psize))))

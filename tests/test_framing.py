@@ -321,3 +321,11 @@ def test_fill_terms_adds_zero_rows_with_wilson_bounds():
     assert (beta_regime["count"], beta_regime["actor_total"], beta_regime["share_low"]) == (0, 1, 0.0)
     assert beta_regime["share_high"] == pytest.approx(Z * Z / (1 + Z * Z))
     assert f[f.outlet == "Alpha"]["term"].tolist() == ["regime", "government"]
+
+
+def test_sum_counts_compacting_as_it_goes_gives_the_same_sums():
+    frames = [pd.DataFrame({"outlet": ["A", "B"][i % 2:], "term": ["x", "y"][i % 2:], "count": [1, 2][i % 2:]})
+              for i in range(7)]
+    whole = fr.sum_counts(frames, ["outlet", "term"])
+    pd.testing.assert_frame_equal(fr.sum_counts(iter(frames), ["outlet", "term"], compact_rows=2), whole)
+    assert whole["count"].tolist() == [4, 2 * 4 + 2 * 3]

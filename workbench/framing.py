@@ -23,7 +23,7 @@ from scipy.stats import norm
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .blocks import CONTENT_KINDS
-from .tables import iter_table_parts, read_table, write_table
+from .tables import iter_table_batches, iter_table_parts, read_table, write_table
 
 UNKNOWN_OUTLETS = frozenset({"", "unknown", "none", "nan", "null", "n/a"})
 UNKNOWN_PREFIX = "unknown:"
@@ -169,12 +169,27 @@ def outlet_words(sources: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index().astype({"n_words": "int64", "n_articles": "int64"})
 
 
-def sum_counts(frames: Iterable[pd.DataFrame], keys: Sequence[str]) -> pd.DataFrame:
-    """Count frames (e.g. one per table part) -> one frame with `count` summed over equal keys."""
-    frames = [f for f in frames if len(f)]
-    if not frames:
+def sum_counts(frames: Iterable[pd.DataFrame], keys: Sequence[str], *, compact_rows: int = 2_000_000) -> pd.DataFrame:
+    """Count frames (e.g. one per table part) -> one frame with `count` summed over equal keys.
+
+    Frames are summed as they come whenever more than `compact_rows` rows wait, so memory holds about one combined
+    frame, not every part's counts.
+    """
+    def combine(fs: list[pd.DataFrame]) -> pd.DataFrame:
+        return pd.concat(fs, ignore_index=True).groupby(list(keys), sort=True)["count"].sum().reset_index()
+
+    pending: list[pd.DataFrame] = []
+    n = 0
+    for f in frames:
+        if len(f):
+            pending.append(f)
+            n += len(f)
+        if n > compact_rows and len(pending) > 1:
+            pending = [combine(pending)]
+            n = len(pending[0])
+    if not pending:
         return pd.DataFrame({k: pd.Series(dtype=str) for k in keys} | {"count": pd.Series(dtype="int64")})
-    out = pd.concat(frames, ignore_index=True).groupby(list(keys), sort=True)["count"].sum().reset_index()
+    out = combine(pending)
     out["count"] = out["count"].astype("int64")
     return out
 
@@ -431,7 +446,7 @@ def write_framing_tables(out_dir: str | Path, *, lemma_min_total: int = 2,
     desig = sum_counts((designation_counts(p.merge(src, on="article_id", how="inner"))
                         for p in iter_table_parts(out_dir, "mentions", columns=mention_cols)), ["outlet", "actor", "term"])
     lemmas = sum_counts((lemma_counts(p, sources) for p in
-                         iter_table_parts(out_dir, "sentences", columns=["article_id", "block_kind", "text"])),
+                         iter_table_batches(out_dir, "sentences", columns=["article_id", "block_kind", "text"])),
                         ["outlet", "term"])
     framing = adjusted_framing(framing_from_counts(desig, outlet_words(sources)), judgements_for(out_dir, judgements))
     term_counts = sum_counts([desig[["outlet", "term", "count"]]], ["outlet", "term"])
