@@ -242,7 +242,7 @@ def _align_bucket(tmp: Path, n_sent: int, a: np.ndarray, b: np.ndarray, ids: np.
     sims = np.fromiter((reuse._score(content(x), content(y)) for x, y in zip(ia.tolist(), ib.tolist())),
                        dtype=np.float64, count=len(ia))
     content.cache_clear()
-    keep = sims >= threshold
+    keep = sims > threshold  # above the floor: short lines sharing half their words score exactly 0.5
     ia, ib, sims = ia[keep], ib[keep], np.round(sims[keep], 4)
     if len(ia) == 0:
         return
