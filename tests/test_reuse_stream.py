@@ -97,3 +97,15 @@ def test_out_of_core_on_tables_without_reusable_sentences(tmp_path):
                 tmp_path)
     reuse_stream.write_reuse_tables_ooc(tmp_path)
     assert read_table(tmp_path, "reuse_pairs").empty and read_table(tmp_path, "substitutions").empty
+
+
+def test_out_of_core_splits_a_pair_bucket_larger_than_planned(synth_tables, tmp_path, monkeypatch):
+    # Near-duplicate articles make many more pairs than the shingle count planned for: the bucket is split.
+    monkeypatch.setattr(reuse_stream, "SHINGLES_PER_SENTENCE", 0.001)  # plan a single bucket
+    made = []
+    init = reuse_stream.Spill.__init__
+    monkeypatch.setattr(reuse_stream.Spill, "__init__",
+                        lambda self, folder, name, n, dtype: made.append(name) or init(self, folder, name, n, dtype))
+    folder = _copy_inputs(synth_tables, tmp_path)
+    _assert_same(folder, bucket_bytes=20_000)
+    assert "pairs00000" in made

@@ -211,15 +211,41 @@ def _run(out: Path, tmp: Path, writers: list[_Writer], *, threshold: float, max_
         del rank_map, rows
 
     # Pass 3: score, match one-to-one, write; buckets in article_a order, so the output is in table order.
-    for k in range(n_buckets):
-        keys = pairs.read(k)
-        pairs.drop(k)
+    for keys in _pair_buckets(pairs, tmp, n_sent, n_art, bucket_bytes):
         uniq, counts = np.unique(keys, return_counts=True)
         del keys
         hit = uniq[counts >= min_shared]
         del uniq, counts
         if len(hit):
             _align_bucket(tmp, n_sent, hit // n_sent, hit % n_sent, ids, writers, threshold=threshold)
+
+
+def _pair_buckets(pairs: Spill, tmp: Path, n_sent: int, n_art: int, bucket_bytes: int) -> Iterator[np.ndarray]:
+    """Yield the pair keys of each bucket in article_a order; a bucket over 2x `bucket_bytes` (near-duplicate
+    articles make many more pairs than shingles) is split by finer article ranges first, read in slices."""
+    n = len(pairs.paths)
+    for k in range(n):
+        size = pairs.paths[k].stat().st_size
+        if size <= 2 * bucket_bytes:
+            keys = pairs.read(k)
+            pairs.drop(k)
+            yield keys
+            continue
+        lo, hi = -(-k * n_art // n), -(-(k + 1) * n_art // n)  # the article ranks that went to bucket k
+        m = min(max(2, math.ceil(size / bucket_bytes)), max(hi - lo, 1))
+        sub = Spill(tmp, f"pairs{k:05d}", m, np.int64)
+        rank_map = np.memmap(tmp / "rank.bin", dtype=np.int32, mode="r", shape=(n_sent,))
+        step = bucket_bytes // 8
+        for start in range(0, size // 8, step):
+            keys = np.fromfile(pairs.paths[k], dtype=np.int64, count=step, offset=start * 8)
+            ra = np.asarray(rank_map[keys // n_sent]).astype(np.int64)
+            sub.write(np.minimum((ra - lo) * m // max(hi - lo, 1), m - 1), keys)
+        del rank_map
+        pairs.drop(k)
+        for j in range(m):  # one article's pairs stay together, however many: a bucket is never split below that
+            keys = sub.read(j)
+            sub.drop(j)
+            yield keys
 
 
 def _align_bucket(tmp: Path, n_sent: int, a: np.ndarray, b: np.ndarray, ids: np.ndarray, writers: list[_Writer], *,
