@@ -10,9 +10,13 @@ Every stage runs in a fresh child process, so its peak RSS (ru_maxrss) is its ow
   reuse         workbench.reuse.write_reuse_tables: out of core (workbench/reuse_stream.py)
   timeline      workbench.timeline.write_timeline_tables
 The machine is shared: the reuse stages run `repeat` times and keep the fastest CPU time and the largest peak RSS,
-the others once; CPU seconds are the headline (wall seconds include the neighbours). Annotate's CPU is in its
-workers, so its wall time is what is reported, and compared with the wall time of bare tokenisation. Each analysis child runs under an address-space cap (MEM_CAP_GIB, default 6):
-a stage that needs more fails with MemoryError and is reported as over the cap instead of swamping a shared machine.
+the others once; CPU seconds are the headline (wall seconds include the neighbours). Annotate's CPU is mostly in
+its workers: its CPU time is its own plus theirs (RUSAGE_CHILDREN), compared with bare tokenisation's, and its time
+with W workers is extrapolated as that CPU time / W, linear in articles (the ideal, which holds on an idle machine).
+Each analysis child runs under an address-space cap (MEM_CAP_GIB, default 6): a stage that needs more fails with
+MemoryError and is reported as over the cap instead of swamping a shared machine.
+KEEP_TABLES=1 keeps each size's tables. `python bench_e2e.py --report WORKDIR [WORKDIR...]` prints the report
+again from the results the runs appended to WORKDIR/results.jsonl (a run cut short, or sizes run separately).
 """
 from __future__ import annotations
 
@@ -58,6 +62,8 @@ def stage(name: str, corpus: str, out: str, workers: int, partition_size: int) -
                              progress=False, corrections="none")
         markers = [json.loads(p.read_text()) for p in sorted((Path(out) / "_checkpoint").glob("part-*.json"))]
         extra["worker_peak_rss_mib"] = max(m["peak_rss_mib"] for m in markers)
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)  # the pool's workers, joined by now
+        extra["workers_cpu_seconds"] = kids.ru_utime + kids.ru_stime
     elif name == "framing":
         from workbench.framing import write_framing_tables
 
@@ -126,14 +132,17 @@ def run_all(sizes: list[int], work: Path, *, workers: int = 2, repeat: int = 2, 
                 fh.write(json.dumps({"stage": name, "size": n, **r}) + "\n")
             print(f"  done: {n} {name} wall {r['wall_runs']} s, CPU {r['cpu_runs']} s, peak RSS "
                   f"{r['peak_rss_mib']:.0f} MiB", file=sys.stderr, flush=True)
-        shutil.rmtree(out, ignore_errors=True)
+        if not os.environ.get("KEEP_TABLES"):
+            shutil.rmtree(out, ignore_errors=True)
     report(res, sizes, workers=workers, machines=machines)
     return res
 
 
 def _secs(r: dict, name: str) -> float:
-    # Annotate's work is in its worker processes: wall time is its cost. Elsewhere CPU (the machine is shared).
-    return r["seconds"] if name == "annotate" else r["cpu_seconds"]
+    # CPU seconds (the machine is shared); annotate's are mostly in its workers (wall time when not recorded).
+    if name == "annotate":
+        return r["cpu_seconds"] + r["workers_cpu_seconds"] if "workers_cpu_seconds" in r else r["seconds"]
+    return r["cpu_seconds"]
 
 
 def _rss(r: dict) -> float:
@@ -157,7 +166,7 @@ def report(res: dict, sizes: list[int], *, workers: int, machines: list[int]) ->
             if base:
                 b = res[base, n]
                 # annotate (workers) against bare tokenisation (one process): wall against wall
-                t = r["seconds"] / b["seconds"] if name == "annotate" else r["cpu_seconds"] / b["cpu_seconds"]
+                t = _secs(r, name) / b["cpu_seconds"]
                 vs = f"{t:.2f}x, {r['peak_rss_mib'] / b['peak_rss_mib']:.2f}x"
             grow = "-"
             if i:
@@ -177,6 +186,9 @@ def report(res: dict, sizes: list[int], *, workers: int, machines: list[int]) ->
         a, b = res[name, n1], res[name, n2]
         ta, tb = _secs(a, name), _secs(b, name)
         e = max(1.0, math.log(max(tb, 1e-9) / max(ta, 1e-9)) / math.log(n2 / n1))
+        if name == "annotate":  # partitions of constant size: linear by construction; CPU shared by the workers
+            e = 1.0
+            tb = tb / workers if "workers_cpu_seconds" in b else tb
         t = tb * (TARGET / n2) ** e
         slope = max(0.0, (_rss(b) - _rss(a)) / (n2 - n1))
         m = _rss(b) + slope * (TARGET - n2)
@@ -201,19 +213,22 @@ def report(res: dict, sizes: list[int], *, workers: int, machines: list[int]) ->
                   f"(<= 1.3x), CPU time {b['cpu_seconds'] / a['cpu_seconds']:.2f}x (<= 2.3x)")
 
 
-def report_from(work: Path, *, workers: int = 2, machines: list[int] = (1, 4, 16)) -> None:
-    """Print the report from the results a (possibly cut short) run appended to WORK/results.jsonl."""
+def report_from(works: list[Path], *, workers: int = 2, machines: list[int] = (1, 4, 16)) -> None:
+    """Print the report from the results runs appended to WORK/results.jsonl (later lines replace earlier ones)."""
     res = {}
-    for line in open(work / "results.jsonl", encoding="utf-8"):
-        r = json.loads(line)
-        res[r.pop("stage"), r.pop("size")] = r
+    for work in works:
+        for line in open(work / "results.jsonl", encoding="utf-8"):
+            r = json.loads(line)
+            key = (r.pop("stage"), r.pop("size"))
+            if "failed" not in r or key not in res:
+                res[key] = r
     sizes = sorted({n for _, n in res if ("timeline", n) in res})
     report(res, sizes, workers=workers, machines=machines)
 
 
 if __name__ == "__main__":
     if sys.argv[1] == "--report":
-        report_from(Path(sys.argv[2]))
+        report_from([Path(p) for p in sys.argv[2:]])
         sys.exit(0)
     name, corpus, out, workers, psize = sys.argv[1:6]
     print(json.dumps(stage(name, corpus, out, int(workers), int(psize))))
