@@ -109,3 +109,15 @@ def test_out_of_core_splits_a_pair_bucket_larger_than_planned(synth_tables, tmp_
     folder = _copy_inputs(synth_tables, tmp_path)
     _assert_same(folder, bucket_bytes=20_000)
     assert "pairs00000" in made
+
+
+def test_cli_reuse_publishes_into_a_managed_folder(seeds_rules, capsys):
+    from workbench.cli import main
+    from workbench.tables import is_managed, is_own_link
+
+    assert is_managed(seeds_rules)
+    assert main(["reuse", str(seeds_rules)]) == 0
+    for name in ("reuse_pairs.parquet", "substitutions.parquet"):
+        assert is_own_link(seeds_rules, name)
+    assert not list(Path(seeds_rules).glob(".*.tmp"))
+    assert len(read_table(seeds_rules, "reuse_pairs")) > 20

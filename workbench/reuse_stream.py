@@ -30,7 +30,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from . import reuse
-from .tables import frame, iter_table_parts, table_parts, to_arrow
+from .tables import (CURRENT, WB_DIR, OutputRefused, ensure_link, frame, iter_table_parts, table_parts, to_arrow,
+                     write_dir)
 
 BUCKET_BYTES = 32 * 2**20  # target size of one bucket file: what one step holds in memory, several times over
 BATCH_ROWS = 20_000  # sentences read per batch
@@ -104,11 +105,16 @@ def _gather(values: np.ndarray, ptr: np.ndarray, rows: np.ndarray) -> tuple[np.n
 
 
 class _Writer:
-    """One output table written chunk by chunk into a temporary file, renamed into place by `publish`."""
+    """One output table written chunk by chunk into a temporary file, renamed into place by `publish`.
+
+    It goes where `tables.write_table` would put it (`tables.write_dir`: an open transaction's generation, the
+    published generation of a managed folder, or the folder itself).
+    """
 
     def __init__(self, table: str, out_dir: Path, metadata: dict[str, str]):
-        self.table, self.metadata, self.path = table, metadata, out_dir / f"{table}.parquet"
-        fd, tmp = tempfile.mkstemp(prefix=f".{table}.parquet.", suffix=".tmp", dir=out_dir)
+        self.table, self.metadata, self.out = table, metadata, out_dir
+        self.dest = write_dir(out_dir)
+        fd, tmp = tempfile.mkstemp(prefix=f".{table}.parquet.", suffix=".tmp", dir=self.dest)
         os.close(fd)
         self.tmp = Path(tmp)
         self.schema = to_arrow(table, frame(table, []), metadata).schema
@@ -122,8 +128,11 @@ class _Writer:
         self.writer.close()
 
     def publish(self) -> Path:
-        os.replace(self.tmp, self.path)
-        return self.path
+        name = f"{self.table}.parquet"
+        os.replace(self.tmp, self.dest / name)
+        if self.dest == self.out / WB_DIR / CURRENT and not ensure_link(self.out, name):
+            raise OutputRefused(f"{self.out / name} was not written by the workbench; it is left as it is")
+        return self.out / name
 
     def discard(self) -> None:
         self.writer.close()
