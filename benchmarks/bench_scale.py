@@ -2,6 +2,12 @@
 
 Usage: python benchmarks/bench_scale.py [--sizes 1000,10000,100000] [--modes single,workers2,dask2]
                                         [--single-max 10000] [--partition-size 500] [--workdir DIR]
+       python benchmarks/bench_scale.py --end-to-end [--sizes 10000,20000,40000] [--workers 2] [--repeat 2]
+                                        [--machines 1,4,16]
+--end-to-end (annotate + analyze, see bench_e2e.py) times every stage on each size in its own process: bare
+tokenisation (the annotate baseline), `annotate` (rules, partitioned, --workers), `framing`, `reuse` (out of core)
+beside `reuse-memory` (the in-memory reference, its baseline), and `timeline`; then prints peak RSS and time per
+stage, ratios to the baselines and to the previous size, and the extrapolation to 1M articles.
 Quick run: `--sizes 1000,5000` (~3 min). At the pipeline speed of Nov 2026 (~65 articles/s per worker) the default
 run takes ~35 min on a 2-core machine (each parallel mode ~13 min at 100k); `--single-max 0` also times the single
 process at 100k (~25 more minutes).
@@ -108,7 +114,19 @@ def main() -> None:
     ap.add_argument("--partition-size", type=int, default=500, help="articles per partition (default 500)")
     ap.add_argument("--workdir", default="/tmp/wb-bench-scale", help="where corpora (kept) and outputs go")
     ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    ap.add_argument("--end-to-end", action="store_true", help="annotate + analyze per stage (bench_e2e.py)")
+    ap.add_argument("--workers", type=int, default=2, help="--end-to-end: annotate workers (default 2)")
+    ap.add_argument("--repeat", type=int, default=2, help="--end-to-end: runs per analysis stage (default 2)")
+    ap.add_argument("--machines", default="1,4,16", help="--end-to-end: cluster sizes to extrapolate to")
     args = ap.parse_args()
+    if args.end_to_end:
+        from bench_e2e import run_all
+
+        sizes = "10000,20000,40000" if args.sizes == "1000,10000,100000" else args.sizes
+        run_all([int(x) for x in sizes.split(",")], Path(args.workdir), workers=args.workers,
+                repeat=args.repeat, partition_size=args.partition_size,
+                machines=[int(x) for x in args.machines.split(",")])
+        return
     if args.child:
         mode, corpus, out, size = args.child
         child(mode, corpus, out, int(size))

@@ -321,3 +321,23 @@ def test_fill_terms_adds_zero_rows_with_wilson_bounds():
     assert (beta_regime["count"], beta_regime["actor_total"], beta_regime["share_low"]) == (0, 1, 0.0)
     assert beta_regime["share_high"] == pytest.approx(Z * Z / (1 + Z * Z))
     assert f[f.outlet == "Alpha"]["term"].tolist() == ["regime", "government"]
+
+
+def test_sum_counts_compacting_as_it_goes_gives_the_same_sums():
+    frames = [pd.DataFrame({"outlet": ["A", "B"][i % 2:], "term": ["x", "y"][i % 2:], "count": [1, 2][i % 2:]})
+              for i in range(7)]
+    whole = fr.sum_counts(frames, ["outlet", "term"])
+    pd.testing.assert_frame_equal(fr.sum_counts(iter(frames), ["outlet", "term"], compact_rows=2), whole)
+    assert whole["count"].tolist() == [4, 2 * 4 + 2 * 3]
+
+
+def test_distinctive_sparse_equals_the_dense_rows_of_used_terms():
+    counts = pd.DataFrame({"outlet": ["A", "A", "A", "B", "B", "C"], "term": ["x", "y", "z", "x", "w", "y"],
+                           "count": [5, 1, 2, 1, 7, 3]})
+    for min_total in (1, 3):
+        dense = fr.distinctive_from_counts(counts, min_total=min_total)
+        dense = dense[dense["count"] > 0].reset_index(drop=True)
+        sparse = fr.distinctive_sparse(counts, min_total=min_total)
+        assert len(sparse) == len(dense) > 0
+        pd.testing.assert_frame_equal(sparse, dense, check_dtype=False)
+    assert fr.distinctive_sparse(counts[counts["outlet"] == "A"]).empty  # one outlet: nothing to compare

@@ -113,6 +113,46 @@ def test_align_pairs_copy_across_outlets_and_not_unrelated_text():
     assert pairs[["article_a", "start_a", "article_b", "start_b"]].values.tolist() == [["a1", 0, "b1", 0]]
 
 
+HEADLINE = "Rocket attack on crowded market kills four civilians in northern town"
+LEDE = ("Four civilians were killed on Monday when rockets fired by militants from nearby hills struck a crowded "
+        "vegetable market in a small northern farming town close to the border, a local monitoring group said.")
+LINE = "Government forces advanced on the last rebel stronghold in the northern province on Friday."
+
+
+def test_align_pairs_a_duplicate_line_once():
+    sents, arts, _ = _frames([("a1", "Wire", f"{LINE}\n{LINE}"), ("b1", "Paper", LINE)])
+    pairs = reuse.align(sents, arts)
+    assert pairs[["start_a", "start_b"]].values.tolist() == [[0, 0]]
+
+
+def test_align_pairs_duplicate_lines_one_to_one():
+    sents, arts, _ = _frames([("a1", "Wire", f"{LINE}\n{LINE}"), ("b1", "Paper", f"{LINE}\n{LINE}")])
+    pairs = reuse.align(sents, arts)
+    second = len(LINE) + 1
+    assert pairs[["start_a", "start_b"]].values.tolist() == [[0, 0], [second, second]]
+
+
+def test_align_does_not_pair_a_headline_with_the_lede_that_restates_it():
+    assert 0.45 <= reuse.similarity(HEADLINE, LEDE) < reuse.THRESHOLD  # a restatement, not copy
+    sents, arts, _ = _frames([("a1", "Wire", HEADLINE), ("b1", "Paper", LEDE)])
+    assert reuse.align(sents, arts).empty
+
+
+def test_align_pairs_headline_with_headline_when_both_copy_it():
+    # Copied headline and lede: the headline pairs with its copy only, even at a floor low enough for the lede.
+    sents, arts, _ = _frames([("a1", "Wire", f"{HEADLINE}\n{LEDE}"), ("b1", "Paper", f"{HEADLINE}\n{LEDE}")])
+    pairs = reuse.align(sents, arts, threshold=0.45)
+    lede = len(HEADLINE) + 1
+    assert pairs[["start_a", "start_b"]].values.tolist() == [[0, 0], [lede, lede]]
+
+
+def test_one_to_one_is_greedy_by_similarity():
+    # Sentence 0 is closest to 10 (0.9) but 10 is closer to 1 (0.95): 1-10 first, then 0 takes 11 (0.7).
+    sa, sb = np.array([0, 0, 1]), np.array([10, 11, 10])
+    keep = reuse.one_to_one(sa, sb, np.zeros(3, int), np.ones(3, int), np.array([0.9, 0.7, 0.95]), (sa, sb))
+    assert keep.tolist() == [False, True, True]
+
+
 def test_align_ignores_copy_within_one_outlet():
     sents, arts, _ = _frames([("a1", "Wire", WIRE), ("b1", "wire", REWRITE)])
     assert reuse.align(sents, arts).empty
@@ -220,9 +260,15 @@ def test_seeds_candidates_miss_no_pair_that_brute_force_finds(seeds_reuse):
     brute = {(a.article_id, a.start, b.article_id, b.start)
              for a, b in itertools.combinations(s.itertuples(), 2)
              if src[a.article_id] != src[b.article_id] and min(len(a.text.split()), len(b.text.split())) >= 6
-             and reuse.similarity(a.text, b.text) >= reuse.THRESHOLD}
+             and reuse.similarity(a.text, b.text) > reuse.THRESHOLD}
     found = set(map(tuple, pairs[["article_a", "start_a", "article_b", "start_b"]].values.tolist()))
     assert brute and brute == found
+
+
+def test_seeds_pairs_are_one_to_one(seeds_reuse):
+    pairs = seeds_reuse[0]
+    assert not pairs.duplicated(["article_a", "start_a", "article_b"]).any()
+    assert not pairs.duplicated(["article_b", "start_b", "article_a"]).any()
 
 
 def test_seeds_likely_source_is_the_credited_wire(seeds_reuse):
@@ -239,7 +285,7 @@ def test_write_reuse_tables_writes_both_tables_ordered(seeds_rules):
     assert sorted(p.name for p in paths) == ["reuse_pairs.parquet", "substitutions.parquet"]
     pairs = read_table(seeds_rules, "reuse_pairs")
     assert list(pairs.columns) == ["article_a", "start_a", "end_a", "article_b", "start_b", "end_b", "similarity"]
-    assert (pairs["article_a"] < pairs["article_b"]).all() and pairs["similarity"].between(0.45, 1).all()
+    assert (pairs["article_a"] < pairs["article_b"]).all() and pairs["similarity"].between(reuse.THRESHOLD, 1).all()
 
 
 # --- the synthetic corpus shared by the benchmarks ---------------------------------------------------------------

@@ -208,6 +208,20 @@ def test_iter_table_parts_unifies_columns(tmp_path):
     assert read_table(tmp_path, "t")["article_id"].tolist() == ["a", "b"]
 
 
+def test_iter_table_batches_splits_single_files_and_unifies_columns(tmp_path):
+    from workbench.tables import iter_table_batches
+
+    pd.DataFrame({"article_id": list("abcde"), "start": range(5)}).to_parquet(tmp_path / "s.parquet")
+    assert [len(f) for f in iter_table_batches(tmp_path, "s", batch_rows=2)] == [2, 2, 1]
+    folder = tmp_path / "t"
+    folder.mkdir()
+    pd.DataFrame({"article_id": ["b"], "start": [1]}).to_parquet(folder / "part-00000.parquet")
+    pd.DataFrame({"article_id": ["a"], "start": [0], "extra": ["e"]}).to_parquet(folder / "part-00001.parquet")
+    frames = list(iter_table_batches(tmp_path, "t", columns=["article_id", "extra"]))
+    assert [f.columns.tolist() for f in frames] == [["article_id", "extra"]] * 2
+    assert frames[0]["extra"].isna().all() and frames[1]["extra"].tolist() == ["e"]
+
+
 @pytest.mark.slow
 def test_analyses_read_partitioned_tables_like_single_files(tmp_path):
     from workbench.cli import main

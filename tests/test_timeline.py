@@ -258,3 +258,12 @@ def test_explorer_controls_drive_the_tables(toll_claims):
     ex = timeline_explorer(timeline, toll_claims)
     ex.groups.value = ("killed/offensive/2019",)
     assert "crossed 800" in ex.figures.value and "560,000" not in ex.figures.value
+
+
+def test_figure_claims_from_streamed_figure_sentences_equal_whole_table(seeds_rules):
+    figures, articles = read_table(seeds_rules, "figures"), read_table(seeds_rules, "articles")
+    sentences, timex = read_table(seeds_rules, "sentences"), read_table(seeds_rules, "timex")
+    few = tl.figure_sentences(seeds_rules, figures, batch_rows=7)
+    assert 0 < len(few) < len(sentences)
+    pd.testing.assert_frame_equal(tl.figure_claims_table(figures, articles, few, timex),
+                                  tl.figure_claims_table(figures, articles, sentences, timex))

@@ -23,7 +23,7 @@ from scipy.stats import norm
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .blocks import CONTENT_KINDS
-from .tables import iter_table_parts, read_table, write_table
+from .tables import iter_table_batches, iter_table_parts, read_table, write_table
 
 UNKNOWN_OUTLETS = frozenset({"", "unknown", "none", "nan", "null", "n/a"})
 UNKNOWN_PREFIX = "unknown:"
@@ -169,12 +169,27 @@ def outlet_words(sources: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index().astype({"n_words": "int64", "n_articles": "int64"})
 
 
-def sum_counts(frames: Iterable[pd.DataFrame], keys: Sequence[str]) -> pd.DataFrame:
-    """Count frames (e.g. one per table part) -> one frame with `count` summed over equal keys."""
-    frames = [f for f in frames if len(f)]
-    if not frames:
+def sum_counts(frames: Iterable[pd.DataFrame], keys: Sequence[str], *, compact_rows: int = 2_000_000) -> pd.DataFrame:
+    """Count frames (e.g. one per table part) -> one frame with `count` summed over equal keys.
+
+    Frames are summed as they come whenever more than `compact_rows` rows wait, so memory holds about one combined
+    frame, not every part's counts.
+    """
+    def combine(fs: list[pd.DataFrame]) -> pd.DataFrame:
+        return pd.concat(fs, ignore_index=True).groupby(list(keys), sort=True)["count"].sum().reset_index()
+
+    pending: list[pd.DataFrame] = []
+    n = 0
+    for f in frames:
+        if len(f):
+            pending.append(f)
+            n += len(f)
+        if n > compact_rows and len(pending) > 1:
+            pending = [combine(pending)]
+            n = len(pending[0])
+    if not pending:
         return pd.DataFrame({k: pd.Series(dtype=str) for k in keys} | {"count": pd.Series(dtype="int64")})
-    out = pd.concat(frames, ignore_index=True).groupby(list(keys), sort=True)["count"].sum().reset_index()
+    out = combine(pending)
     out["count"] = out["count"].astype("int64")
     return out
 
@@ -353,6 +368,36 @@ def distinctive_from_counts(counts: pd.DataFrame, *, kind: str = "lemma", min_to
     return _sort_distinctive(pd.concat(parts, ignore_index=True))
 
 
+def distinctive_sparse(counts: pd.DataFrame, *, kind: str = "lemma", min_total: int = 1,
+                       alpha0: float | None = None) -> pd.DataFrame:
+    """Term counts per outlet -> the `distinctive_from_counts` rows of the terms each outlet used (count > 0).
+
+    Same log-odds and z, computed row by row on the long counts: no dense outlet x term matrix, so memory follows
+    the counts, not outlets times vocabulary (with an unknown outlet every article is an outlet of its own, and a
+    corpus of thousands of articles made that matrix, and the rows of terms an outlet never used, outgrow memory).
+    """
+    outlets = counts.loc[counts["count"] > 0, "outlet"].nunique() if len(counts) else 0
+    total = counts.groupby("term", sort=True)["count"].sum() if len(counts) else pd.Series(dtype="int64")
+    total = total[total >= min_total]
+    if outlets < 2 or total.empty:
+        return _sort_distinctive(pd.DataFrame(columns=DISTINCTIVE_COLUMNS))
+    prior = pd.Series(informative_prior(total.to_numpy(dtype=float), alpha0=alpha0), index=total.index)
+    c = counts[(counts["count"] > 0) & counts["term"].isin(total.index)]
+    yi = c["count"].to_numpy(dtype=float)
+    yj = c["term"].map(total).to_numpy(dtype=float) - yi
+    a = c["term"].map(prior).to_numpy(dtype=float)
+    ni = c["outlet"].map(c.groupby("outlet")["count"].sum()).to_numpy(dtype=float)
+    nj = float(total.sum()) - ni
+    a0 = float(prior.sum())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        delta = np.log((yi + a) / (ni + a0 - yi - a)) - np.log((yj + a) / (nj + a0 - yj - a))
+        z = delta / np.sqrt(1.0 / (yi + a) + 1.0 / (yj + a))
+    out = pd.DataFrame({"outlet": c["outlet"].astype(str).to_numpy(), "term": c["term"].to_numpy(),
+                        "count": yi.astype("int64"), "count_rest": yj.astype("int64"), "log_odds": delta, "z": z,
+                        "kind": kind, "other": "rest"})
+    return _sort_distinctive(out)
+
+
 def compare_groups(counts: pd.DataFrame, group_a: Sequence[str], group_b: Sequence[str], *,
                    name_a: str | None = None, name_b: str | None = None, kind: str = "lemma", min_total: int = 1,
                    alpha0: float | None = None) -> pd.DataFrame:
@@ -419,9 +464,9 @@ def write_framing_tables(out_dir: str | Path, *, lemma_min_total: int = 2,
 
     Mentions and sentences are counted one table part at a time and the counts summed, so memory holds counts,
     not text. distinctive_terms holds two kinds: "designation" (designation terms, all actors pooled) and "lemma"
-    (content-sentence words seen at least `lemma_min_total` times), each outlet vs the rest. When judged mentions
-    of this corpus exist (`judgements`, default data/judgements), framing gains the columns of
-    `workbench.adjust.adjusted_framing` (shares adjusted for measured precision).
+    (content-sentence words seen at least `lemma_min_total` times, the words each outlet used), each outlet vs the
+    rest. When judged mentions of this corpus exist (`judgements`, default data/judgements), framing gains the
+    columns of `workbench.adjust.adjusted_framing` (shares adjusted for measured precision).
     """
     from .adjust import adjusted_framing, judgements_for
 
@@ -431,12 +476,12 @@ def write_framing_tables(out_dir: str | Path, *, lemma_min_total: int = 2,
     desig = sum_counts((designation_counts(p.merge(src, on="article_id", how="inner"))
                         for p in iter_table_parts(out_dir, "mentions", columns=mention_cols)), ["outlet", "actor", "term"])
     lemmas = sum_counts((lemma_counts(p, sources) for p in
-                         iter_table_parts(out_dir, "sentences", columns=["article_id", "block_kind", "text"])),
+                         iter_table_batches(out_dir, "sentences", columns=["article_id", "block_kind", "text"])),
                         ["outlet", "term"])
     framing = adjusted_framing(framing_from_counts(desig, outlet_words(sources)), judgements_for(out_dir, judgements))
     term_counts = sum_counts([desig[["outlet", "term", "count"]]], ["outlet", "term"])
     distinct = pd.concat([distinctive_from_counts(term_counts, kind="designation"),
-                          distinctive_from_counts(lemmas, kind="lemma", min_total=lemma_min_total)],
+                          distinctive_sparse(lemmas, kind="lemma", min_total=lemma_min_total)],
                          ignore_index=True)
     meta = {"analysis": "framing"}
     return [write_table("framing", framing, out_dir, metadata=meta),

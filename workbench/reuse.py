@@ -13,19 +13,26 @@ Method (after passim, Smith et al. 2014, without Spark):
    square of the corpus.
 3. Candidates are scored on their content words: similarity = max(Indel similarity of the content-word
    sequences (rapidfuzz), Dice overlap of the content-word sets). The first rewards copy kept in order, the second
-   paraphrase and translation where most content words survive in another order. Pairs >= THRESHOLD go to
-   `reuse_pairs`. THRESHOLD = 0.45 was read off the seeds: copied or paraphrased sentence pairs scored 0.47-1.0,
-   sentences of the unrelated 2020 story against the 2019 wire copy at most 0.42 (so the margin is thin: lower it
-   for recall, raise it for precision).
-4. For each sentence's best partner in the other article (mutual best, so a merged or split sentence does not
-   yield edits twice), the LCS alignment of the two word sequences (rapidfuzz Indel opcodes) gives word-level
-   edits; adjacent delete+insert runs merge into one `replace`. Offsets index each original article text.
+   paraphrase and translation where most content words survive in another order. Pairs scoring above
+   THRESHOLD = 0.5, a floor that a restatement does not reach, are kept: a headline against the lede that restates
+   it in other words scores 0.45-0.5 (0.49 in a republished Reuters story), and so do template sentences of
+   different events ("N civilians killed in terrorist rocket attack in Aleppo") and datelines ("November 19, 2019
+   / 12:21 AM" against "November 19, 2019 6:30 AM": exactly 0.5, as short lines sharing half their words do). Of
+   the pairs 0.45-0.5 read by hand on FA-KES, one or two in ten were shared copy. The price: the seeds' translated
+   article loses its two loosest translated sentences (0.47, 0.49).
+4. Pairs are one-to-one (`one_to_one`): each sentence keeps at most one partner in each other article, the most
+   similar (greedy matching), so a line repeated in one article pairs once and a headline pairs with the other
+   headline, not also with the lede that restates it.
+5. For each pair, the LCS alignment of the two word sequences (rapidfuzz Indel opcodes) gives word-level edits;
+   adjacent delete+insert runs merge into one `replace`. Offsets index each original article text.
 
 Scale: the index is two numpy arrays (12 bytes per shingle occurrence, no Python object per shingle). Sharding is
 by a hash of the shingle key: shard k holds the shingles with hash % n_shards == k, so shards can be built on
 separate machines and only the (int64) candidate pair keys are merged and counted; verification of candidates
-partitions by the first sentence's article. MinHash LSH (datasketch) was not used: its Python object per document
-and per band is what outgrows memory at tens of millions of sentences.
+partitions by the first sentence's article. `reuse_stream` runs the same steps out of core (disk buckets); it is
+what `write_reuse_tables` uses, and `align` here is the in-memory reference for notebooks and tests. MinHash LSH
+(datasketch) was not used: its Python object per document and per band is what outgrows memory at tens of millions
+of sentences.
 
 References:
     Smith, D. A., Cordell, R., Dillon, E. M. (2013/2014). Infectious texts: modeling text reuse in
@@ -48,11 +55,11 @@ from rapidfuzz.distance import Indel
 
 from .config import DATA_DIR
 from .html import esc, highlight
-from .tables import read_table, write_table
+from .tables import read_table
 
 REUSE_YAML = DATA_DIR / "reuse.yaml"
 REUSE_KINDS = ("headline", "body", "subheading")
-THRESHOLD = 0.45
+THRESHOLD = 0.5
 MIN_WORDS = 6
 MIN_SHARED = 2
 MAX_DF = 100
@@ -132,15 +139,17 @@ class ShingleIndex(NamedTuple):
     sent: np.ndarray  # int32 sentence number per row
 
 
-def shingle_index(texts: Iterable[str], *, stop: frozenset[str], min_words: int = MIN_WORDS) -> ShingleIndex:
+def shingle_index(texts: Iterable[str], *, stop: frozenset[str], min_words: int = MIN_WORDS,
+                  lookup: dict[str, int] | None = None) -> ShingleIndex:
     """Sentence texts -> ShingleIndex: content-word ids per sentence and one row per shingle occurrence.
 
     A shingle is a pair of adjacent content words, keyed by the two words' ids. A word's id is a 31-bit CRC of its
     stemmed form, not a vocabulary number: no vocabulary has to be held (or shared between shards), and a rare
     collision only proposes a candidate that scoring then judges. Sentences shorter than `min_words` words get no
-    content words (they are never aligned).
+    content words (they are never aligned). `lookup` (lower-cased word -> content id, or -1 for a function word) is
+    a cache that may be shared between calls on successive batches.
     """
-    lookup: dict[str, int] = {}  # lower-cased word -> content id, or -1 for a function word
+    lookup = {} if lookup is None else lookup
     ids, lens = array("i"), array("q")
     get = lookup.get
     for text in texts:
@@ -171,6 +180,32 @@ def shingle_index(texts: Iterable[str], *, stop: frozenset[str], min_words: int 
     return ShingleIndex(cid, ptr, keys, sent[1:][same])
 
 
+def shard_of(keys: np.ndarray, n_shards: int) -> np.ndarray:
+    """Shingle keys -> their shard (or disk bucket) number in [0, n_shards), spread evenly by Fibonacci hashing."""
+    return ((keys * _MIX) >> np.uint64(40)) % np.uint64(max(n_shards, 1))
+
+
+def shingle_groups(keys: np.ndarray, sent: np.ndarray, *, max_df: int = MAX_DF):
+    """Shingle rows (all rows of each key present) -> yields (a, b) int64 arrays of sentences sharing a shingle.
+
+    A shingle counts once per sentence; shingles in one sentence only or in more than `max_df` are skipped. Pairs
+    come with a < b, one array pair per group size (so memory follows the largest group, not the whole set).
+    """
+    if len(keys) == 0:
+        return
+    order = np.lexsort((sent, keys))
+    f, s = keys[order], sent[order]
+    first = np.r_[True, (f[1:] != f[:-1]) | (s[1:] != s[:-1])]  # a shingle counts once per sentence
+    f, s = f[first], s[first]
+    starts = np.flatnonzero(np.r_[True, f[1:] != f[:-1]])
+    sizes = np.diff(np.r_[starts, len(f)])
+    ok = (sizes >= 2) & (sizes <= max_df)
+    for size in np.unique(sizes[ok]):
+        block = s[starts[ok & (sizes == size)][:, None] + np.arange(size)]
+        i, j = np.triu_indices(int(size), 1)
+        yield block[:, i].ravel().astype(np.int64), block[:, j].ravel().astype(np.int64)
+
+
 def candidate_pairs(keys: np.ndarray, sent: np.ndarray, source: np.ndarray, *, max_df: int = MAX_DF,
                     min_shared: int = MIN_SHARED, n_shards: int = N_SHARDS) -> np.ndarray:
     """Shingle index + source code per sentence -> int64 array (k, 2) of sentence pairs (a < b) worth scoring.
@@ -179,24 +214,11 @@ def candidate_pairs(keys: np.ndarray, sent: np.ndarray, source: np.ndarray, *, m
     in at most `max_df` sentences.
     """
     n = np.int64(len(source))
-    shard = ((keys * _MIX) >> np.uint64(40)) % np.uint64(max(n_shards, 1))
+    shard = shard_of(keys, n_shards)
     found = []
     for k in range(max(n_shards, 1)):
         m = shard == k
-        f, s = keys[m], sent[m]
-        if len(f) == 0:
-            continue
-        order = np.lexsort((s, f))
-        f, s = f[order], s[order]
-        first = np.r_[True, (f[1:] != f[:-1]) | (s[1:] != s[:-1])]  # a shingle counts once per sentence
-        f, s = f[first], s[first]
-        starts = np.flatnonzero(np.r_[True, f[1:] != f[:-1]])
-        sizes = np.diff(np.r_[starts, len(f)])
-        ok = (sizes >= 2) & (sizes <= max_df)
-        for size in np.unique(sizes[ok]):
-            block = s[starts[ok & (sizes == size)][:, None] + np.arange(size)]
-            i, j = np.triu_indices(int(size), 1)
-            a, b = block[:, i].ravel().astype(np.int64), block[:, j].ravel().astype(np.int64)
+        for a, b in shingle_groups(keys[m], sent[m], max_df=max_df):
             keep = source[a] != source[b]
             found.append(a[keep] * n + b[keep])
     if not found:
@@ -204,6 +226,33 @@ def candidate_pairs(keys: np.ndarray, sent: np.ndarray, source: np.ndarray, *, m
     uniq, counts = np.unique(np.concatenate(found), return_counts=True)
     hit = uniq[counts >= min_shared]
     return np.stack([hit // n, hit % n], axis=1)
+
+
+def one_to_one(sent_a: np.ndarray, sent_b: np.ndarray, art_a: np.ndarray, art_b: np.ndarray, sim: np.ndarray,
+               tie: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Scored sentence pairs -> boolean mask of a one-to-one subset: each sentence keeps one partner per article.
+
+    Greedy matching by similarity (ties: the `tie` arrays, integers, in order): the most similar pair is kept and
+    every other pair of its two sentences with the same two articles dropped, and so on. Done in rounds of mutually
+    best pairs, which gives the greedy result without a Python loop per pair. So a duplicate line pairs once, and
+    a headline pairs with the other article's headline, not also with the lede that restates it.
+    """
+    n = len(sim)
+    keep = np.zeros(n, dtype=bool)
+    if n == 0:
+        return keep
+    order = np.lexsort(tuple(np.asarray(t) for t in reversed(tie)) + (-np.asarray(sim),))
+    m = np.int64(max(int(np.max(art_a)), int(np.max(art_b))) + 1)
+    g1 = np.asarray(sent_a, dtype=np.int64) * m + np.asarray(art_b, dtype=np.int64)  # a sentence, the other article
+    g2 = np.asarray(sent_b, dtype=np.int64) * m + np.asarray(art_a, dtype=np.int64)
+    alive = order
+    while len(alive):
+        first1 = ~pd.Series(g1[alive]).duplicated().to_numpy()  # rows come best first: first = best of its group
+        first2 = ~pd.Series(g2[alive]).duplicated().to_numpy()
+        win = alive[first1 & first2]
+        keep[win] = True
+        alive = alive[~(np.isin(g1[alive], g1[win]) | np.isin(g2[alive], g2[win]))]
+    return keep
 
 
 def similarity(a: str, b: str, *, stop: frozenset[str] | None = None) -> float:
@@ -285,8 +334,8 @@ def align(sentences: pd.DataFrame, articles: pd.DataFrame, *, threshold: float =
 
     Returns:
         DataFrame with columns article_a, start_a, end_a, article_b, start_b, end_b, similarity (the `reuse_pairs`
-        table), plus sent_a, sent_b (row numbers into `reuse_sentences(sentences)`) and best (the pair is each
-        sentence's best match in the other article), sorted by article_a, start_a, article_b, start_b.
+        table), plus sent_a, sent_b (row numbers into `reuse_sentences(sentences)`) and best (always True now that
+        pairs are one-to-one), sorted by article_a, start_a, article_b, start_b.
     """
     stop, _ = load_vocab()
     sents = reuse_sentences(sentences)
@@ -302,7 +351,7 @@ def align(sentences: pd.DataFrame, articles: pd.DataFrame, *, threshold: float =
 
     sims = np.fromiter((_score(content(a), content(b)) for lo in range(0, len(cand), 100_000)
                         for a, b in cand[lo:lo + 100_000].tolist()), dtype=np.float64, count=len(cand))
-    keep = sims >= threshold
+    keep = sims > threshold  # above the floor: short lines sharing half their words score exactly 0.5
     a, b, sims = cand[keep, 0], cand[keep, 1], sims[keep]
     art, st, en = sents["article_id"].to_numpy(), sents["start"].to_numpy(), sents["end"].to_numpy()
     out = pd.DataFrame({
@@ -310,13 +359,13 @@ def align(sentences: pd.DataFrame, articles: pd.DataFrame, *, threshold: float =
         "article_b": art[b], "start_b": st[b].astype(np.int64), "end_b": en[b].astype(np.int64),
         "similarity": np.round(sims, 4), "sent_a": a, "sent_b": b,
     })
-    out = out.sort_values(["article_a", "start_a", "article_b", "start_b"], kind="stable").reset_index(drop=True)
-    best_a = out.groupby(["sent_a", "article_b"])["similarity"].transform("max") == out["similarity"]
-    best_b = out.groupby(["sent_b", "article_a"])["similarity"].transform("max") == out["similarity"]
-    out["best"] = best_a & best_b
-    # Ties: keep one partner per sentence and article, the earliest in text order.
-    dup = out[out["best"]].duplicated(["sent_a", "article_b"]) | out[out["best"]].duplicated(["sent_b", "article_a"])
-    out.loc[dup[dup].index, "best"] = False
+    codes = pd.factorize(np.r_[out["article_a"].to_numpy(), out["article_b"].to_numpy()], sort=True)[0]
+    ca, cb = codes[:len(out)], codes[len(out):]
+    keep = one_to_one(out["sent_a"].to_numpy(), out["sent_b"].to_numpy(), ca, cb, out["similarity"].to_numpy(),
+                      (ca, out["start_a"].to_numpy(), cb, out["start_b"].to_numpy()))
+    out = out[keep].sort_values(["article_a", "start_a", "article_b", "start_b"], kind="stable")
+    out = out.reset_index(drop=True)
+    out["best"] = True  # every pair left is one-to-one; the column stays for readers of older frames
     return out
 
 
@@ -356,12 +405,13 @@ def reuse_tables(out_dir: str | Path, **options) -> tuple[pd.DataFrame, pd.DataF
 
 
 def write_reuse_tables(out_dir: str | Path, **options) -> list[Path]:
-    """Align the sentences of a folder of annotation tables; write `reuse_pairs` and `substitutions` -> paths."""
-    pairs, subs = reuse_tables(out_dir, **options)
-    cols = ["article_a", "start_a", "end_a", "article_b", "start_b", "end_b", "similarity"]
-    meta = {"reuse_threshold": str(options.get("threshold", THRESHOLD))}
-    return [write_table("reuse_pairs", pairs[cols], out_dir, metadata=meta),
-            write_table("substitutions", subs, out_dir, metadata=meta)]
+    """Align the sentences of a folder of annotation tables; write `reuse_pairs` and `substitutions` -> paths.
+
+    Runs out of core (`reuse_stream`): the `sentences` table is streamed, never read whole.
+    """
+    from .reuse_stream import write_reuse_tables_ooc
+
+    return write_reuse_tables_ooc(out_dir, **options)
 
 
 # --- aggregates --------------------------------------------------------------------------------------------------

@@ -343,3 +343,22 @@ def write_manifest(out_dir: str | Path, info: Mapping) -> None:
         json.dump(dict(info), fh, indent=2, sort_keys=True, default=str)
         fh.write("\n")
     os.replace(tmp, path)
+
+
+def iter_table_batches(out_dir: str | Path, table: str, *, columns: list[str] | None = None,
+                       batch_rows: int = 50_000) -> Iterator[pd.DataFrame]:
+    """Yield a table in batches of at most `batch_rows` rows, part by part and row group by row group -> DataFrames.
+
+    Unlike `iter_table_parts`, a large single-file table is not read whole: text-heavy tables (`sentences`) can be
+    aggregated in bounded memory. Columns a part lacks come back as nulls; rows are in file order, unsorted.
+    """
+    for part in table_parts(out_dir, table):
+        pf = pq.ParquetFile(part)
+        have = set(pf.schema_arrow.names)
+        cols = None if columns is None else [c for c in columns if c in have]
+        for batch in pf.iter_batches(batch_size=batch_rows, columns=cols):
+            df = batch.to_pandas()
+            for c in columns or []:
+                if c not in df.columns:
+                    df[c] = None
+            yield df if columns is None else df[columns]

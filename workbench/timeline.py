@@ -35,12 +35,13 @@ from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
 from .config import DATA_DIR
 from .framing import article_sources
-from .tables import read_table, write_table
+from .tables import iter_table_batches, read_table, write_table
 
 TIMELINE_YAML = DATA_DIR / "timeline.yaml"
 CALENDAR = re.compile(r"^(\d{4})(?:-(\d\d)(?:-(\d\d))?|-W(\d\d)|-(SP|SU|FA|WI))?")
@@ -273,10 +274,28 @@ def disagreements(claims: pd.DataFrame) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------------------------------------- writing
 
+def figure_sentences(out_dir: str | Path, figures: pd.DataFrame, *, batch_rows: int = 50_000) -> pd.DataFrame:
+    """The rows of the `sentences` table that hold a figure's start -> DataFrame (article_id, start, end, text).
+
+    Streams `sentences` in batches, so figure claims need the text of those sentences only, not of the corpus.
+    """
+    cols = ["article_id", "start", "end", "text"]
+    pos = figures[["article_id", "start"]].rename(columns={"start": "at"})
+    kept = []
+    for batch in iter_table_batches(out_dir, "sentences", columns=cols, batch_rows=batch_rows):
+        m = batch.merge(pos, on="article_id")
+        m = m[(m["start"] <= m["at"]) & (m["at"] < np.maximum(m["end"], m["start"] + 1))]
+        kept.append(m[cols].drop_duplicates(["article_id", "start"]))
+    if not kept:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(kept, ignore_index=True).sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
+
+
 def write_timeline_tables(out_dir: str | Path) -> list[Path]:
     """Read the annotation tables in `out_dir`, write `timeline.parquet` and `figure_claims.parquet` -> paths."""
     articles = read_table(out_dir, "articles")
     timex = read_table(out_dir, "timex")
     timeline = timeline_table(timex, articles)
-    claims = figure_claims_table(read_table(out_dir, "figures"), articles, read_table(out_dir, "sentences"), timex)
+    figures = read_table(out_dir, "figures")
+    claims = figure_claims_table(figures, articles, figure_sentences(out_dir, figures), timex)
     return [write_table("timeline", timeline, out_dir), write_table("figure_claims", claims, out_dir)]
