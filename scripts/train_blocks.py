@@ -89,7 +89,8 @@ def load_seeds() -> list[dict]:
 def featurise(docs: list[dict]) -> None:
     cues = load_cues()
     for d in docs:
-        d["rules"], d["comment_from"], d["comment_heading"] = _rules(d["lines"], cues, None, False, comments=False)
+        d["rules"], d["comment_from"], d["comment_heading"], _ = _rules(d["lines"], cues, None, False,
+                                                                        comments=False)
         d["X"] = line_features(d["lines"], d["rules"], comment_from=d["comment_from"])
         d["rules_only"] = _rules(d["lines"], cues, None, False, comments=True)[0]
 

@@ -242,9 +242,10 @@ def classify_lines(lines: list[str], cues: BlockCues | None = None, *, title: st
     title_line = find_title_line(lines, title)
     has_title = bool(title and title.strip())
     lm = load_model() if model is True else (model or None)
-    if lm is None or not is_pasted_page(lines, cues):
-        return _rules(lines, cues, title_line, has_title, comments=True)[0]
-    kinds, comment_from, heading = _rules(lines, cues, title_line, has_title, comments=False)
+    kinds, comment_from, heading, n_short = _rules(lines, cues, title_line, has_title, comments=True)
+    if lm is None or n_short < cues.page_min_short_lines:  # an article's text (see is_pasted_page): rules alone
+        return kinds
+    kinds, comment_from, heading, _ = _rules(lines, cues, title_line, has_title, comments=False)
     stripped = [ln.strip() for ln in lines]
     P = lm.proba(line_features(stripped, kinds, title, comment_from=comment_from), stripped)
     labels = lm.decode(P, title_line, has_title=has_title, lines=stripped)
@@ -306,8 +307,9 @@ def rule_kinds(lines: list[str], cues: BlockCues | None = None, *, title_line: i
 
 
 def _rules(lines: list[str], cues: BlockCues, title_line: int | None, has_title: bool,
-           comments: bool) -> tuple[list[str], int, bool]:
-    """Rule kinds, the index where the comment section starts (len(lines) if none) and whether it is a heading.
+           comments: bool) -> tuple[list[str], int, bool, int]:
+    """Rule kinds, the index where the comment section starts (len(lines) if none), whether it is a heading, and
+    the number of short unpunctuated lines (`is_pasted_page`).
 
     With `comments` False the lines after that start are typed as any other line (the learned model weighs the
     start as one signal: a comment cue met early must not swallow the article)."""
@@ -345,8 +347,11 @@ def _rules(lines: list[str], cues: BlockCues, title_line: int | None, has_title:
     kinds: list[str] = []
     seen_content = False
     seen_body = False
+    n_short = 0
     for i, s in enumerate(stripped):
         short = words[i] <= cues.short_line_max_words
+        if short and _is_unpunctuated(s):
+            n_short += 1
         p, low = probes[i], low_probes[i]
         if i == title_line:
             kind = "headline"
@@ -390,7 +395,7 @@ def _rules(lines: list[str], cues: BlockCues, title_line: int | None, has_title:
         if kind == "body":
             seen_body = True
         kinds.append(kind)
-    return kinds, comment_start, comment_heading
+    return kinds, comment_start, comment_heading, n_short
 
 
 def segment(text: str, article_id: str = "", *, cues: BlockCues | None = None, title: str | None = None) -> list[Block]:

@@ -29,6 +29,8 @@ TERMINAL = tuple('.!?:;"”’\'»)…。')
 _GLUED = re.compile(r"[a-z][A-Z][a-z]")  # "Share on FacebookShare on Twitter": links pasted without a space
 _LINKISH = re.compile(r"https?://|www\.|\.com\b|@\w|[|•»›·]")
 _WORD = re.compile(r"\w+")
+_PUNCT = re.compile(r"[,.;:]")
+_DIGIT = re.compile(r"\d")
 # Dates and clock times: datelines and "Published ... 4:00 am" lines sit where a title would.
 _DATELIKE = re.compile(r"\b(19|20)\d\d\b|\b\d{1,2}:\d\d\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b(jan|feb|mar|apr|may|jun|"
                        r"jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}\b|\bago\b", re.IGNORECASE)
@@ -85,7 +87,8 @@ def line_features(lines: list[str], rule_kinds: list[str], title: str | None = N
     toks = [_norm_words(s) for s in lines]
     nwords = np.array([max(len(s.split()), 1) for s in lines], dtype=np.float64)
     nchars = np.array([len(s) for s in lines], dtype=np.float64)
-    nstop = np.array([sum(w in stop for w in t) for t in toks], dtype=np.float64)
+    is_stop = stop.__contains__
+    nstop = np.array([sum(map(is_stop, t)) for t in toks], dtype=np.float64)
     ntok = np.array([max(len(t), 1) for t in toks], dtype=np.float64)
     density = nstop / ntok
     terminal = np.array([s.endswith(TERMINAL) for s in lines], dtype=np.float64)
@@ -107,9 +110,9 @@ def line_features(lines: list[str], rule_kinds: list[str], title: str | None = N
         X[i, col["echoed"]] = counts[s] == 1 and 3 <= len(words) <= 30 and page.count(s) > 1
         X[i, col["question"]] = s.endswith("?")
         X[i, col["sentences"]] = math.log1p(s.count(". ") + s.count("? ") + s.count("! "))
-        X[i, col["punct"]] = sum(s.count(c) for c in ",.;:") / nwords[i]
-        X[i, col["cap_share"]] = sum(w[:1].isupper() for w in words) / nwords[i]
-        X[i, col["digit_share"]] = sum(c.isdigit() for c in s) / nchars[i]
+        X[i, col["punct"]] = len(_PUNCT.findall(s)) / nwords[i]
+        X[i, col["cap_share"]] = sum(map(str.isupper, [w[:1] for w in words])) / nwords[i]
+        X[i, col["digit_share"]] = len(_DIGIT.findall(s)) / nchars[i]
         X[i, col["upper_share"]] = s.isupper()
         X[i, col["bullet"]] = s[:1] in "-–—•*·▪►"
         X[i, col["quote"]] = s[:1] in "\"“«'‘"
@@ -268,6 +271,24 @@ class LineModel:
             P2[:, 0] = self.headline.proba_binary(X2)
         return P2
 
+    def _viterbi(self, em: np.ndarray) -> list[int]:
+        """Best other (0) / body (1) path under the transition scores; without transitions, each line's best."""
+        if not self.transition.any():
+            return np.argmax(em, axis=1).tolist()
+        n = len(em)
+        score = em[0].copy()
+        back = np.zeros((n, 2), dtype=np.int64)
+        for i in range(1, n):
+            cand = score[:, None] + self.transition  # from x to
+            back[i] = np.argmax(cand, axis=0)
+            score = cand[back[i], [0, 1]] + em[i]
+        state = int(np.argmax(score))
+        path = [state]
+        for i in range(n - 1, 0, -1):
+            state = int(back[i, state])
+            path.append(state)
+        return path[::-1]
+
     def decode(self, P: np.ndarray, title_line: int | None = None, *, has_title: bool = False,
                lines: list[str] | None = None) -> list[str]:
         """Labels from probabilities: one headline, Viterbi body/other.
@@ -281,18 +302,7 @@ class LineModel:
         # Two states, 0 other and 1 body: the headline's own score is left out of both.
         em = np.log(np.clip(P[:, [2, 1]], 1e-12, None))
         em -= np.log(np.clip(P[:, [2, 1]].sum(axis=1, keepdims=True), 1e-12, None))
-        score = em[0].copy()
-        back = np.zeros((n, 2), dtype=np.int64)
-        for i in range(1, n):
-            cand = score[:, None] + self.transition  # from x to
-            back[i] = np.argmax(cand, axis=0)
-            score = cand[back[i], [0, 1]] + em[i]
-        state = int(np.argmax(score))
-        path = [state]
-        for i in range(n - 1, 0, -1):
-            state = int(back[i, state])
-            path.append(state)
-        labels = ["body" if s else "other" for s in reversed(path)]
+        labels = ["body" if s else "other" for s in self._viterbi(em)]
         head = title_line
         if not has_title:
             # A headline heads the article: it stands above the first body line, and it is a title, not a sentence
