@@ -3,9 +3,11 @@
 The rules (`blocks.rule_kinds`) know cue words; real pasted pages also need what the cues cannot see: how much a line
 reads like prose (jusText's signals: length, stop-word density, punctuation, capitalised words, link-like text), where
 it stands relative to the densest run of prose on the page, whether it repeats the title, and what its neighbours
-look like. A multinomial logistic regression scores every line (weights in `data/blocks_model.json`, built by
-`scripts/train_blocks.py` from labelled pages); a two-state Viterbi pass smooths body / other along the page, and
-exactly one line, the most headline-like, is the headline. Run time needs numpy only.
+look like. A multinomial logistic regression scores every line; a second one rescores it with its neighbours' first
+scores and its place relative to the first and last line judged body (weights in `data/blocks_model.json`, built by
+`scripts/train_blocks.py` from labelled pages). A two-state Viterbi pass can smooth body / other along the page
+(the shipped weights turn it off: it measured worse on held-out sites), and at most one line, the most
+headline-like title above the article's first paragraph, is the headline. Run time needs numpy only.
 """
 from __future__ import annotations
 
@@ -32,16 +34,18 @@ _WORD = re.compile(r"\w+")
 _PUNCT = re.compile(r"[,.;:]")
 _DIGIT = re.compile(r"\d")
 # Dates and clock times: datelines and "Published ... 4:00 am" lines sit where a title would.
-_DATELIKE = re.compile(r"\b(19|20)\d\d\b|\b\d{1,2}:\d\d\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b(jan|feb|mar|apr|may|jun|"
-                       r"jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}\b|\bago\b", re.IGNORECASE)
+_DATELIKE = re.compile(r"\b(19|20)\d\d\b|\b\d{1,2}:\d\d\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b"
+                       r"|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}\b|\bago\b",
+                       re.IGNORECASE)
 
-# Feature groups, for the ablation in scripts/train_blocks.py: a group's features are zeroed when it is left out.
+# Feature groups, for the ablation in scripts/train_blocks.py (a group left out is left out of the fit).
 BASE = ["rk_" + k for k in RULE_KINDS]
 SHAPE = ["log_chars", "log_words", "long", "terminal", "question", "sentences", "punct", "cap_share", "digit_share",
          "upper_share", "bullet", "quote", "datelike", "colon_end"]
 STOP = ["stop_density", "stop_count"]
 LINK = ["linkish", "glued", "repeated", "echoed"]
-POSITION = ["after_comments", "comment_start", "rel_pos", "in_run", "before_run", "after_run", "run_pos", "head_rank", "head_rank1"]
+POSITION = ["after_comments", "comment_start", "rel_pos",
+            "in_run", "before_run", "after_run", "run_pos", "head_rank", "head_rank1"]
 TITLE = ["title_sim", "title_same"]
 NEIGH_BASE = ["log_words", "stop_density", "terminal", "in_run", "rk_body", "rk_boilerplate"]
 NEIGHBOURS = [f"{name}@{off:+d}" for off in (-2, -1, 1, 2) for name in NEIGH_BASE]
