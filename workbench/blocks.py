@@ -20,6 +20,7 @@ import pandas as pd
 import yaml
 
 from .config import BLOCKS_YAML
+from .linemodel import LineModel, line_features, load_model
 from .prefilter import anchored_at_start, prefilter
 
 KINDS = ("headline", "body", "subheading", "caption", "attribution", "boilerplate", "comment")
@@ -67,6 +68,7 @@ class BlockCues:
     comment_meta_max_words: int
     list_item_min_words: int
     commenter_name_max_words: int
+    page_min_short_lines: int
     version: str
 
 
@@ -171,6 +173,7 @@ def load_cues(path: str | Path = BLOCKS_YAML) -> BlockCues:
         comment_meta_max_words=int(cfg.get("comment_meta_max_words", 8)),
         list_item_min_words=int(cfg.get("list_item_min_words", 4)),
         commenter_name_max_words=int(cfg.get("commenter_name_max_words", 4)),
+        page_min_short_lines=int(cfg.get("page_min_short_lines", 12)),
         version=str(cfg.get("version", "unknown")),
     )
 
@@ -227,9 +230,89 @@ def comment_section(stripped: list[str], probes: list[str], low_probes: list[str
     return len(stripped), False
 
 
-def classify_lines(lines: list[str], cues: BlockCues | None = None) -> list[str]:
-    """Assign a block kind to each (non-blank) line of one article, in order -> list of kinds."""
+def classify_lines(lines: list[str], cues: BlockCues | None = None, *, title: str | None = None,
+                   model: LineModel | None | bool = True) -> list[str]:
+    """Assign a block kind to each (non-blank) line of one article, in order -> list of kinds.
+
+    The rules type every line; the learned line model (`linemodel`, unless `model` is False or no weights are
+    shipped) then decides headline / body / other, and the rules name the kind of each line it calls other. With a
+    `title` (a CSV/JSONL field), the title is the headline: a line repeating it is typed headline, no other line is.
+    """
     cues = cues or load_cues()
+    title_line = find_title_line(lines, title)
+    has_title = bool(title and title.strip())
+    lm = load_model() if model is True else (model or None)
+    kinds, comment_from, heading, n_short = _rules(lines, cues, title_line, has_title, comments=True)
+    if lm is None or n_short < cues.page_min_short_lines:  # an article's text (see is_pasted_page): rules alone
+        return kinds
+    kinds, comment_from, heading, _ = _rules(lines, cues, title_line, has_title, comments=False)
+    stripped = [ln.strip() for ln in lines]
+    P = lm.proba(line_features(stripped, kinds, title, comment_from=comment_from), stripped)
+    labels = lm.decode(P, title_line, has_title=has_title, lines=stripped)
+    return merge_kinds(kinds, labels, stripped, cues, comment_from=comment_from, comment_heading=heading)
+
+
+def is_pasted_page(lines: list[str], cues: BlockCues) -> bool:
+    """True for a whole web page pasted as text (menus, share buttons, teasers around the article), which the line
+    model types; an article's own text, with a handful of short lines at most, keeps the rules (the model learned
+    from pages and measured worse on article texts)."""
+    short = 0
+    for ln in lines:
+        s = ln.strip()
+        if s and len(s.split()) <= cues.short_line_max_words and _is_unpunctuated(s):
+            short += 1
+            if short >= cues.page_min_short_lines:
+                return True
+    return False
+
+
+def _title_key(s: str) -> str:
+    return " ".join(re.findall(r"\w+", s.lower()))
+
+
+def find_title_line(lines: list[str], title: str | None, *, within: int = 10) -> int | None:
+    """Index of the line that repeats `title` among the first lines (equal in words and case), or None."""
+    key = _title_key(title or "")
+    if not key:
+        return None
+    for i, ln in enumerate(lines[:within]):
+        if _title_key(ln) == key:
+            return i
+    return None
+
+
+def merge_kinds(rule: list[str], labels: list[str], stripped: list[str], cues: BlockCues, *,
+                comment_from: int | None = None, comment_heading: bool = False) -> list[str]:
+    """Kinds from the model's headline / body / other and the rule kinds (which name the kind of "other" lines);
+    a line the model calls other after the comment section's start is a comment (its heading boilerplate)."""
+    out = []
+    comment_from = len(rule) if comment_from is None else comment_from
+    for i, (r, lab, s) in enumerate(zip(rule, labels, stripped)):
+        if lab == "headline":
+            out.append("headline")
+        elif lab == "body":
+            short_title = len(s.split()) <= cues.subheading_max_words and _is_unpunctuated(s)
+            out.append("subheading" if r == "subheading" or (r != "body" and short_title) else "body")
+        elif i >= comment_from:
+            out.append("boilerplate" if r == "boilerplate" or (comment_heading and i == comment_from) else "comment")
+        else:
+            out.append(r if r not in CONTENT_KINDS else "boilerplate")
+    return out
+
+
+def rule_kinds(lines: list[str], cues: BlockCues | None = None, *, title_line: int | None = None,
+               has_title: bool = False) -> list[str]:
+    """Block kinds of one article's lines from the hand cues and shape rules alone -> list of kinds."""
+    return _rules(lines, cues or load_cues(), title_line, has_title, comments=True)[0]
+
+
+def _rules(lines: list[str], cues: BlockCues, title_line: int | None, has_title: bool,
+           comments: bool) -> tuple[list[str], int, bool, int]:
+    """Rule kinds, the index where the comment section starts (len(lines) if none), whether it is a heading, and
+    the number of short unpunctuated lines (`is_pasted_page`).
+
+    With `comments` False the lines after that start are typed as any other line (the learned model weighs the
+    start as one signal: a comment cue met early must not swallow the article)."""
     stripped = [ln.strip() for ln in lines]
     probes = [_probe(s) for s in stripped]
     lowered = [s.lower() for s in stripped]
@@ -247,13 +330,16 @@ def classify_lines(lines: list[str], cues: BlockCues | None = None) -> list[str]
     # one character (its text minus the last character is empty), e.g. a stray "." after a paragraph.
     dup_caption = [False] * len(lines)
     for i in range(len(lines) - 1):
+        if title_line is not None and title_line in (i, i + 1):
+            continue  # a title repeated at the start of the content is the headline, not a caption
         a, b = normed[i], normed[i + 1]
         if min(words[i], words[i + 1]) >= cues.duplicate_caption_min_words and (
             b.startswith(a[:-1]) or a.startswith(b[:-1])
         ):
             dup_caption[i] = dup_caption[i + 1] = True
 
-    comment_from, comment_heading = comment_section(stripped, probes, low_probes, words, cues)
+    comment_start, comment_heading = comment_section(stripped, probes, low_probes, words, cues)
+    comment_from = comment_start if comments else len(lines)
 
     def body_like(i: int) -> bool:
         return i < len(lines) and (words[i] > cues.short_line_max_words or not _is_unpunctuated(stripped[i]))
@@ -261,10 +347,15 @@ def classify_lines(lines: list[str], cues: BlockCues | None = None) -> list[str]
     kinds: list[str] = []
     seen_content = False
     seen_body = False
+    n_short = 0
     for i, s in enumerate(stripped):
         short = words[i] <= cues.short_line_max_words
+        if short and _is_unpunctuated(s):
+            n_short += 1
         p, low = probes[i], low_probes[i]
-        if words[i] > cues.long_line_words and i < comment_from:
+        if i == title_line:
+            kind = "headline"
+        elif words[i] > cues.long_line_words and i < comment_from:
             # A long paragraph is body unless its ending marks a photo caption: checking only that keeps
             # segmentation cheap on the lines that dominate news pages.
             tail = s[-PROBE_CHARS:]
@@ -283,7 +374,7 @@ def classify_lines(lines: list[str], cues: BlockCues | None = None) -> list[str]
             kind = "attribution"
         elif short and counts[normed[i]] > 1:
             kind = "boilerplate"  # a short line repeated on the page is a widget or an ad slot
-        elif not seen_content and words[i] <= cues.headline_max_words and not s.endswith("."):
+        elif not has_title and not seen_content and words[i] <= cues.headline_max_words and not s.endswith("."):
             kind = "headline"
         elif (
             seen_body
@@ -304,13 +395,13 @@ def classify_lines(lines: list[str], cues: BlockCues | None = None) -> list[str]
         if kind == "body":
             seen_body = True
         kinds.append(kind)
-    return kinds
+    return kinds, comment_start, comment_heading, n_short
 
 
-def segment(text: str, article_id: str = "", *, cues: BlockCues | None = None) -> list[Block]:
+def segment(text: str, article_id: str = "", *, cues: BlockCues | None = None, title: str | None = None) -> list[Block]:
     """Split one article text into Block rows (every non-blank line exactly once, offsets into `text`)."""
     lines = list(iter_lines(text))
-    kinds = classify_lines([text[ln.start : ln.end] for ln in lines], cues)
+    kinds = classify_lines([text[ln.start : ln.end] for ln in lines], cues, title=title)
     return [Block(article_id, i, ln.line_no, ln.start, ln.end, k) for i, (ln, k) in enumerate(zip(lines, kinds))]
 
 

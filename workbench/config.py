@@ -21,8 +21,9 @@ GAZETTEER_CSV = DATA_DIR / "gazetteer.csv"
 NUMBERS_YAML = DATA_DIR / "numbers.yaml"
 TIMEX_YAML = DATA_DIR / "timex.yaml"
 # Every file the annotation components read: their content fingerprint is recorded with each table.
-ANNOTATION_DATA = tuple(DATA_DIR / n for n in ("blocks.yaml", "codebook.yaml", "figures.yaml", "gazetteer.csv",
-                                                "numbers.yaml", "quotes.yaml", "sentences.yaml", "timex.yaml"))
+ANNOTATION_DATA = tuple(DATA_DIR / n for n in ("blocks.yaml", "blocks_model.json", "blocks_stopwords.txt",
+                                                "codebook.yaml", "figures.yaml", "gazetteer.csv", "numbers.yaml",
+                                                "quotes.yaml", "sentences.yaml", "timex.yaml"))
 
 try:
     __version__ = metadata.version("framing-workbench")

@@ -35,11 +35,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from .extract import HTML_SUFFIXES, extract_html, extractor_version, looks_like_html
+
 OPTIONAL_FIELDS = ("outlet", "published", "url", "title")
 BINARY_SNIFF_BYTES = 8192
 _SURROGATE = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept by errors="surrogateescape"
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # JSON may spell them ("\\ud800"); UTF-8 cannot store them
-TEXT_SUFFIXES = (".txt",)  # compared lower-cased: A.TXT is read too
+TEXT_SUFFIXES = (".txt", *HTML_SUFFIXES)  # compared lower-cased: A.TXT is read too; pages go through trafilatura
 # One article (a .txt file, a JSONL line, a CSV row) larger than this is an error row, not a MemoryError.
 MAX_BYTES_ENV = "WORKBENCH_MAX_ARTICLE_MB"
 DEFAULT_MAX_ARTICLE_MB = 64
@@ -161,6 +163,13 @@ def _article_from_record(rec: dict, source: str) -> Article:
     rid = _field(rec, "id")
     if rid is None or rid.strip() == "":
         raise ValueError("missing id")
+    if not rec.get("text") and rec.get("html"):
+        # A saved page: the stored text is trafilatura's extraction; the record's own fields win over the page's.
+        page = extract_html(_field(rec, "html") or "", url=_field(rec, "url"))
+        page["published"] = page["published"].isoformat() if page["published"] else None
+        rec = {**{k: v for k, v in page.items() if v is not None}, **{k: v for k, v in rec.items() if v},
+               "text": page["text"], "extractor": extractor_version()}
+        rec.pop("html")
     text = _check_text(rec.get("text"))
     fields = {name: (_field(rec, name) or None) for name in OPTIONAL_FIELDS}
     try:
@@ -234,21 +243,32 @@ def _walk(folder: Path, seen: set) -> Iterator[Path | ReadError]:
 
 
 def read_txt_folder(folder: Path, *, max_bytes: int | None = None) -> Iterator[Article | ReadError]:
-    """Yield an Article per .txt file under `folder` (recursive, sorted, any case of .txt), or a ReadError per bad
-    file or unreadable folder."""
+    """Yield an Article per .txt file (or saved .html/.htm page) under `folder` (recursive, sorted, any case of the
+    suffix), or a ReadError per bad file or unreadable folder."""
     for path in _walk(Path(folder), set()):
         if isinstance(path, ReadError):
             yield path
             continue
         try:
-            text = read_text_file(path, max_bytes=max_bytes)
+            article = _file_article(path, read_text_file(path, max_bytes=max_bytes))
         except OSError as exc:  # vanished, unreadable, or not a regular file
             yield ReadError(str(path), f"cannot read file: {exc.strerror or exc}")
             continue
         except ValueError as exc:
             yield ReadError(str(path), str(exc))
             continue
-        yield Article(id=path.stem, text=text, source_path=str(path))
+        yield article
+
+
+def _file_article(path: Path, text: str) -> Article:
+    """An Article from a file's text; a saved page (.html/.htm) is trafilatura's main text with the title, date,
+    site and URL it finds (ValueError if it finds no article text)."""
+    if not looks_like_html(path.name):
+        return Article(id=path.stem, text=text, source_path=str(path))
+    page = extract_html(text)
+    return Article(id=path.stem, text=page["text"], source_path=str(path), outlet=page["outlet"],
+                   published=page["published"], url=page["url"], title=page["title"],
+                   extra={"extractor": extractor_version()})
 
 
 def _bounded_lines(fh, limit: int) -> Iterator[tuple[bytes, bool]]:
@@ -401,7 +421,8 @@ def read_csv(path: Path, *, max_bytes: int | None = None) -> Iterator[Article | 
             for where, rec, reason in csv_records(fh, str(path)):
                 if rec is not None and "__header__" in rec:
                     columns = rec["__header__"]
-                    missing = [c for c in ("id", "text") if c not in columns]
+                    missing = [c for c in ("id", "text") if c not in columns
+                               and not (c == "text" and "html" in columns)]
                     if missing:
                         yield ReadError(str(path), f"CSV lacks required column(s) {', '.join(missing)}; has {columns}")
                         return
@@ -432,7 +453,7 @@ def read_corpus(path: str | Path, *, max_bytes: int | None = None) -> Iterator[A
         yield from read_csv(path, max_bytes=max_bytes)
     elif suffix in TEXT_SUFFIXES and path.exists():
         try:
-            yield Article(id=path.stem, text=read_text_file(path, max_bytes=max_bytes), source_path=str(path))
+            yield _file_article(path, read_text_file(path, max_bytes=max_bytes))
         except OSError as exc:
             yield ReadError(str(path), f"cannot read file: {exc.strerror or exc}")
         except ValueError as exc:

@@ -15,7 +15,7 @@ from .config import DATA_DIR
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # Code whose change can change the annotation tables (the analyses are re-run every time anyway).
-CODE_GLOBS = ("annotate/**/*.py", "blocks.py", "corpus.py", "tables.py", "corrections.py")
+CODE_GLOBS = ("annotate/**/*.py", "blocks.py", "linemodel.py", "extract.py", "corpus.py", "tables.py", "corrections.py")
 DATA_GLOBS = ("*.yaml", "*.csv", "corrections/**/*")
 _CHUNK = 1 << 20
 

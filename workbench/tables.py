@@ -92,6 +92,7 @@ class Summary:
     tables: dict[str, int] = field(default_factory=dict)
     info: dict[str, str] = field(default_factory=dict)
     published: bool = True
+    warnings: list[str] = field(default_factory=list)  # articles / outlets whose text was mostly not content (loss.py)
 
     def describe(self) -> str:
         """A short human summary -> text."""
@@ -104,6 +105,7 @@ class Summary:
         lines.append(f"tables written to {self.out}")
         if self.n_errors:
             lines.append(f"see {self.out / 'errors.parquet'} for the inputs that could not be read")
+        lines += self.warnings
         if self.tables.get("corrections_conflicts"):
             lines.append(f"{self.tables['corrections_conflicts']} correction(s) could not be applied: see "
                          f"{self.out / 'corrections_conflicts.parquet'}")

