@@ -242,13 +242,6 @@ def test_spans_labelled_with_what(nlp):
     assert [(s.text, s.label_) for s in doc.spans["wb_figures"]] == [("five civilians", "civilians_killed")]
 
 
-def test_word_value_grammar():
-    cues = figures.load_cues()
-    assert figures.word_value("two hundred and fifty", cues) == 250.0
-    assert figures.word_value("three thousand five hundred", cues) == 3500.0
-    assert figures.word_value("a dozen", cues) == 12.0
-
-
 # ---------------------------------------------------------------------------------------------- gold-dev targets
 
 

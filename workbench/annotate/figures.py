@@ -31,10 +31,10 @@ from ..blocks import CONTENT_KINDS
 from ..config import DATA_DIR, NUMBERS_YAML
 from .base import (block_starts, doc_blocks, doc_lower, doc_text, phrase_trie, sentence_bounds, token_lowers,
                    token_starts)
+from .numbers import Numbers, load_numbers, match_value
 
 FIGURES_YAML = DATA_DIR / "figures.yaml"
 SPANS_KEY = "wb_figures"
-_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _WORD = r"[A-Za-z][\w'’-]*"
 _WORD_PUNCT = ".,;:!?()[]\"'“”‘’«»"  # stripped from the words after a number before they are compared
 
@@ -92,6 +92,7 @@ class FigureCues:
     months: frozenset = frozenset()
     not_after_re: re.Pattern | None = None  # words right before a number that make it no count ("father of five")
     toll_link_re: re.Pattern | None = None  # "the death toll rose to 45": the words between a toll and its number
+    numbers: Numbers | None = None  # the number grammar (data/numbers.yaml)
 
 
 NOT_AFTER_CHARS = 60  # a not_after phrase and a short list of numbers ("aged 10 and 12")
@@ -111,37 +112,25 @@ def lowered(cues: FigureCues) -> FigureCues:
 
 @lru_cache(maxsize=4)
 def load_cues(numbers_path: str | Path = NUMBERS_YAML, figures_path: str | Path = FIGURES_YAML) -> FigureCues:
-    """Read and compile data/numbers.yaml and data/figures.yaml -> FigureCues."""
-    with open(numbers_path, encoding="utf-8") as fh:
-        num = yaml.safe_load(fh)
+    """Read and compile data/numbers.yaml (through `numbers.load_numbers`) and data/figures.yaml -> FigureCues."""
+    nums = load_numbers(numbers_path)
     with open(figures_path, encoding="utf-8") as fh:
         fig = yaml.safe_load(fh)
-    words = {**num["units"], **num["tens"], **num["magnitudes"]}
-    mags = num["magnitudes"]
-    vague = {_key(k): float(v) for k, v in num["vague"].items()}
-    fractions = {_key(k): float(v) for k, v in num.get("fractions", {}).items()}
-    mag = _alt(mags)
-    simple = _alt([*num["units"], *num["tens"]])
-    wordseq = rf"(?:{simple}|{mag})(?:(?:\s+and\s+|[\s-])(?:{simple}|{mag}))*"
-    number = (rf"\b(?:(?P<vague>{_alt(vague)})\b"
-              rf"|(?P<frac>{_alt(fractions)})\s+an?\s+(?P<fmag>{mag})\b"
-              rf"|(?P<digits>{_DIGITS})(?:[\s-]?(?P<dmag>{mag})\b)?"
-              rf"|(?:an?\s+(?=(?:{mag})\b))?(?P<words>{wordseq})\b)"
-              r"(?![-:/]\w|[.,]?\d|\s*%|\s*per\s*cent)")
     nouns = {_key(w): cls for cls, spec in fig["nouns"].items() for w in spec["words"]}
     noun_alt = _alt(nouns)
-    stops = _alt([*fig["stop_words"], *num["units"], *num["tens"], *mags])
+    stops = _alt([*fig["stop_words"], *nums.words])
     notc = _alt(fig["not_counted"])
     mod = rf"(?!(?:{stops}|{notc})\b){_WORD}"
     np_re = (rf"(?P<of>\s+of(?:\s+the)?)?(?P<as>\s+as)?(?:\s+{mod}){{0,3}}?\s+(?P<noun>{noun_alt})\b"
              rf"(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s+or\s+)(?:{mod}\s+){{0,2}}(?:{noun_alt})\b(?!-))*")
     events = {_key(p): cls for cls, ps in fig["events"].items() for p in ps}
-    quals = {_key(k): v for k, v in num["qualifiers"].items()}
+    quals = nums.qualifiers
+    not_after = _alt(fig["not_after"]) if fig.get("not_after") else "(?!x)x"
     return FigureCues(
-        number_re=re.compile(number, re.I),
-        words={_key(k): float(v) for k, v in words.items()},
-        vague=vague,
-        fractions=fractions,
+        number_re=nums.number_re,
+        words=nums.words,
+        vague=nums.vague,
+        fractions=nums.fractions,
         qualifier_re=re.compile(rf"(?:^|(?<=[\s(“\"«]))(?P<q>{_alt(quals)})\s+$", re.I),
         qualifiers=quals,
         noun_words=frozenset(w for n in nouns for w in n.split()),
@@ -149,53 +138,29 @@ def load_cues(numbers_path: str | Path = NUMBERS_YAML, figures_path: str | Path 
         notc_words=frozenset(s for n in fig["not_counted"] for w in str(n).lower().split()
                              if (s := w.strip(_WORD_PUNCT))),
         qualifier_ends=tuple(quals),
-        preposition_after=frozenset(w.lower() for w in num.get("preposition_after", [])),
+        preposition_after=nums.preposition_after,
         np_re=re.compile(np_re, re.I),
         noun_re=re.compile(rf"\b(?:{noun_alt})\b", re.I),
         noun_class=nouns,
         units={cls: spec.get("unit") for cls, spec in fig["nouns"].items()},
         not_counted_re=re.compile(rf"(?:\s+(?!(?:{stops})\b){_WORD}){{0,3}}?\s*(?:{notc})(?!\w)", re.I),
         toll_link_re=re.compile(rf"(?:\s+(?:{_alt(fig['toll_links'])}))+\s+", re.I),
-        not_after_re=re.compile(rf"(?:^|(?<=[\s(]))(?:{_alt(fig['not_after']) if fig.get('not_after') else '(?!x)x'})\s+(?:\d+\s*(?:,|and|or|to|-)\s*){{0,4}}$", re.I),
+        not_after_re=re.compile(rf"(?:^|(?<=[\s(]))(?:{not_after})\s+(?:\d+\s*(?:,|and|or|to|-)\s*){{0,4}}$", re.I),
         event_re=re.compile(rf"\b(?:{_alt(events)})\b", re.I),
         event_firsts=tuple(sorted({p.split()[0] for p in events})),
-        triggers=tuple(sorted({w.lower() for phrase in [*words, *vague, *fractions] for w in phrase.split()}
+        triggers=tuple(sorted({w for phrase in [*nums.words, *nums.vague, *nums.fractions] for w in phrase.split()}
                               - {"a", "an", "of"})),
         event_class=events,
         event_units=dict(fig.get("event_units", {})),
         rules=tuple(fig["what"]),
         months=frozenset(str(w).lower() for w in fig.get("months", [])),
+        numbers=nums,
     )
 
 
-def word_value(phrase: str, cues: FigureCues) -> float:
-    """A number in words ("two hundred and fifty", "a dozen", "six") -> its value."""
-    total = current = 0.0
-    for tok in re.split(r"[\s-]+", phrase.lower()):
-        if tok in ("and", "a", "an") or tok not in cues.words:
-            continue
-        v = cues.words[tok]
-        if v == 100 or v == 12:
-            current = max(current, 1.0) * v
-        elif v >= 1000:
-            total += max(current, 1.0) * v
-            current = 0.0
-        else:
-            current += v
-    return total + current
-
-
 def number_value(m: re.Match, cues: FigureCues) -> tuple[float, bool]:
-    """A match of the number regex -> (value, vague)."""
-    vague, frac, fmag, digits, dmag, words = m.group("vague", "frac", "fmag", "digits", "dmag", "words")
-    if vague:
-        return cues.vague[_key(vague)], True
-    if frac:
-        return cues.fractions[_key(frac)] * cues.words[fmag.lower()], False
-    if digits:
-        v = float(digits.replace(",", ""))
-        return v * (cues.words[dmag.lower()] if dmag else 1.0), False
-    return word_value(words, cues), False
+    """A match of the number regex -> (value, vague) (the grammar of `numbers.match_value`)."""
+    return match_value(m, cues.numbers)
 
 
 def qualifier_before(text: str, start: int, cues: FigureCues, *, is_lower: bool = False) -> tuple[int, str] | None:
