@@ -32,6 +32,7 @@ from spacy.tokens import Doc, Span
 
 from ..config import TIMEX_YAML
 from .base import block_kind_at, doc_blocks, doc_text, sentence_bounds, token_starts
+from .numbers import parse_number, small_number_words
 from .timex3 import date_value as _date, is_valid, plus, shift_months, week_value as _iso_week, year_value
 
 SPANS_KEY = "wb_timex"
@@ -307,6 +308,7 @@ def load_vocab(path: str | Path = TIMEX_YAML) -> Vocab:
     """Read data/timex.yaml and compile its regexes -> Vocab."""
     with open(path, encoding="utf-8") as fh:
         cfg = yaml.safe_load(fh)
+    cfg["number_words"] = small_number_words()  # the one number vocabulary, data/numbers.yaml
     months = {k.lower(): v for k, v in cfg["months"].items()}
     months.update({k.lower(): v for k, v in cfg["month_abbrevs"].items()})
     weekdays = {w.lower(): i for i, w in enumerate(cfg["weekdays"])}
@@ -323,18 +325,9 @@ def load_vocab(path: str | Path = TIMEX_YAML) -> Vocab:
 # --- resolution helpers -------------------------------------------------------------------------------------------
 
 def _number(token: str, cfg: dict) -> float | None:
-    """A digit string or number word ("eight", "twenty-four") -> its value, None when vague."""
-    t = token.lower().replace(",", "")
-    try:
-        return float(t)
-    except ValueError:
-        pass
-    words = cfg["number_words"]
-    if "-" in t:
-        a, _, b = t.partition("-")
-        if a in words and b in words:
-            return words[a] + words[b]
-    return words.get(t)
+    """A digit string or number word ("eight", "twenty-four") -> its value (`numbers.parse_number`), None when vague."""
+    t = token.lower()
+    return cfg["number_words"][t] if t in ("a", "an") else parse_number(t)
 
 
 def _fmt_num(x: float | None) -> str:
