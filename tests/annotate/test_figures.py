@@ -309,3 +309,52 @@ def test_a_count_after_an_excluded_number_still_counts(nlp):
 def test_toll_rises_to_a_bare_number_in_a_headline(nlp):
     rows = run(nlp, "The death toll rises to 40 after the market strike.")
     assert [(r["value"], r["what"]) for r in rows] == [(40.0, "killed")]
+
+
+# ------------------------------------------------------------------------------ tolls as journalists write them
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The death toll reached 330 on Sunday.", ("330", 330.0, "killed")),
+    ("The death toll from the car bomb was 45.", ("45", 45.0, "killed")),
+    ("The blast claimed the lives of some 80 people.", ("some 80 people", 80.0, "killed")),
+    ("Twelve of the dead were women.", ("Twelve of the dead", 12.0, "killed")),
+    ("The group beheaded four prisoners last week.", ("four prisoners", 4.0, "killed")),
+    ("Gunmen executed 12 on the road.", ("12", 12.0, "killed")),
+    ("The shelling killed one hundred and twelve people.", ("one hundred and twelve people", 112.0, "killed")),
+    ("The raid killed a family of six in the village.", ("six", 6.0, "killed")),
+    ("Shelling killed a further 11 on Monday.", ("11", 11.0, "killed")),
+    ("A further 11 people were killed on Monday.", ("11 people", 11.0, "killed")),
+    ("The mortar led to the martyrdom of 3 citizens.", ("3 citizens", 3.0, "killed")),
+    ("Two pilots were killed when the helicopter fell.", ("Two pilots", 2.0, "killed")),
+])
+def test_toll_phrasings(nlp, text, expected):
+    r = one(nlp, text)
+    assert (r["text"], r["value"], r["what"])[1:] == expected[1:]
+    assert expected[0] in r["text"]
+
+
+# -------------------------------------------------------------------------------- years and dates never count
+
+
+@pytest.mark.parametrize("text", [
+    "Mon Jul 18 2016 SDF fighters repelled the assault.",
+    "19 Apr 2017 Army units advanced on the town.",
+    "23-04-2016 Child wounded in the shelling.",
+    "The 2014 air strikes destroyed the bridge.",
+    "Since 2011 civilians have borne the brunt.",
+    "Relatives marked the anniversary of the Sept. 11 attacks.",
+    "The 2015 Islamic State fighters' offensive failed.",
+])
+def test_years_and_days_are_no_counts(nlp, text):
+    assert run(nlp, text) == []
+
+
+def test_a_month_as_period_keeps_the_count(nlp):
+    r = one(nlp, "In May 12 civilians were killed in the town.")
+    assert (r["value"], r["what"]) == (12.0, "civilians_killed")
+
+
+def test_year_shaped_count_of_people_after_the_stays(nlp):
+    r = one(nlp, "The militants took the 2000 civilians as human shields.")
+    assert r["value"] == 2000.0

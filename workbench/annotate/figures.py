@@ -93,6 +93,12 @@ class FigureCues:
     not_after_re: re.Pattern | None = None  # words right before a number that make it no count ("father of five")
     toll_link_re: re.Pattern | None = None  # "the death toll rose to 45": the words between a toll and its number
     numbers: Numbers | None = None  # the number grammar (data/numbers.yaml)
+    date_before_re: re.Pattern | None = None  # a month, with or without a day, right before a year
+    year_after: frozenset = frozenset()  # words a year follows ("in 2014")
+    year_determiners: frozenset = frozenset()  # "the 2014 air strikes"
+    month_periods: frozenset = frozenset()  # "in May 12 civilians": the month is a period, the number a count
+    partitive_classes: frozenset = frozenset()  # "12 of the dead": a partitive that counts
+    event_gap_re: re.Pattern | None = None  # words between an event cue and its number ("killed a further 11")
 
 
 NOT_AFTER_CHARS = 60  # a not_after phrase and a short list of numbers ("aged 10 and 12")
@@ -126,6 +132,7 @@ def load_cues(numbers_path: str | Path = NUMBERS_YAML, figures_path: str | Path 
     events = {_key(p): cls for cls, ps in fig["events"].items() for p in ps}
     quals = nums.qualifiers
     not_after = _alt(fig["not_after"]) if fig.get("not_after") else "(?!x)x"
+    months = "|".join(re.escape(str(w)) for w in sorted(fig.get("months", []), key=len, reverse=True))
     return FigureCues(
         number_re=nums.number_re,
         words=nums.words,
@@ -144,7 +151,9 @@ def load_cues(numbers_path: str | Path = NUMBERS_YAML, figures_path: str | Path 
         noun_class=nouns,
         units={cls: spec.get("unit") for cls, spec in fig["nouns"].items()},
         not_counted_re=re.compile(rf"(?:\s+(?!(?:{stops})\b){_WORD}){{0,3}}?\s*(?:{notc})(?!\w)", re.I),
-        toll_link_re=re.compile(rf"(?:\s+(?:{_alt(fig['toll_links'])}))+\s+", re.I),
+        # "the death toll from the strikes was 45": up to three words of what the toll is of, then the link words
+        toll_link_re=re.compile(rf"(?:\s+(?:from|in|of)(?:\s+[\w-]+){{1,3}}?)?(?:\s+(?:{_alt(fig['toll_links'])}))+\s+",
+                                re.I),
         not_after_re=re.compile(rf"(?:^|(?<=[\s(]))(?:{not_after})\s+(?:\d+\s*(?:,|and|or|to|-)\s*){{0,4}}$", re.I),
         event_re=re.compile(rf"\b(?:{_alt(events)})\b", re.I),
         event_firsts=tuple(sorted({p.split()[0] for p in events})),
@@ -155,6 +164,13 @@ def load_cues(numbers_path: str | Path = NUMBERS_YAML, figures_path: str | Path 
         rules=tuple(fig["what"]),
         months=frozenset(str(w).lower() for w in fig.get("months", [])),
         numbers=nums,
+        date_before_re=re.compile(rf"\b(?:{months})\.?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?$"
+                                  rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{months})\.?,?\s+$"),
+        year_after=frozenset(str(w).lower() for w in fig.get("year_after", [])),
+        year_determiners=frozenset(str(w).lower() for w in fig.get("year_determiners", [])),
+        month_periods=frozenset(str(w).lower() for w in fig.get("month_periods", [])),
+        partitive_classes=frozenset(fig.get("partitive_classes", [])),
+        event_gap_re=re.compile(rf"\s+(?:(?:{_alt([*fig.get('event_gap', []), *quals])})\s+)*", re.I),
     )
 
 
@@ -272,31 +288,63 @@ def _is_month(word: str, cues: FigureCues) -> bool:
     return word[:1].isupper() and word.lower() in cues.months
 
 
-def month_before(text: str, start: int, cues: FigureCues) -> bool:
-    """Whether a capitalised month name ("August", "Aug.") ends right before a number at `start`."""
-    m = _WORD_BEFORE.search(text, max(0, start - 16), start)
-    if m is None or (m.start() > 0 and text[m.start() - 1].isalpha()):
-        return False  # no word, or the window cut a longer word
-    return _is_month(m.group(1), cues)
-
-
 def month_after(text: str, end: int, cues: FigureCues) -> bool:
     """Whether a capitalised month name follows a number ending at `end` ("31 August")."""
     m = _WORD_AFTER.match(text, end)
     return m is not None and _is_month(m.group(1), cues)
 
 
-def date_part(m: re.Match, value: float, text: str, cues: FigureCues) -> str | None:
-    """"day" or "year" when a number in digits belongs to a written date ("August 31", "31 Aug.", "May 2013")."""
+def _digits_span(m: re.Match) -> tuple[int, int] | None:
     digits = m.group("digits")
     if not digits or not digits.isdigit() or m.group("dmag"):
         return None
-    start, end = m.span("digits")
-    if len(digits) == 4 and 1800 <= value <= 2100 and month_before(text, start, cues):
-        return "year"
-    if 1 <= value <= 31 and len(digits) <= 2 and (month_before(text, start, cues) or month_after(text, end, cues)):
-        return "day"
-    return None
+    return m.span("digits")
+
+
+def is_year(m: re.Match, value: float, text: str, cues: FigureCues, noun: str | None) -> bool:
+    """Whether a year-shaped number in digits is a year, whatever noun follows it.
+
+    A year: after a month or a dateline ("May 2013", "Mon Jul 18 2016", "19 Apr 2017"), after a word that takes a
+    year ("in 2014", "since 2011"), after a determiner when what follows counts no people ("the 2014 air strikes"),
+    before a capitalised word that is no counted noun ("2014 Islamic State militants"), or with no counted noun.
+    """
+    span = _digits_span(m)
+    if span is None or span[1] - span[0] != 4 or not 1800 <= value <= 2100:
+        return False
+    start, end = span
+    if start >= 2 and text[start - 1] in "-./" and text[start - 2].isdigit():
+        return True  # "23-04-2016": the end of a numeric date
+    if cues.date_before_re.search(text, max(0, start - 24), start):
+        return True
+    prev = _WORD_BEFORE.search(text, max(0, start - 16), start)
+    if prev is not None:
+        word = prev.group(1).lower()
+        if word in cues.year_after or (word in cues.year_determiners and cues.units.get(noun) != "people"):
+            return True
+    nxt = _WORD_AFTER.match(text, end)
+    if nxt is not None and nxt.group(1)[:1].isupper() and nxt.group(1).lower() not in cues.noun_words:
+        return True
+    return noun is None
+
+
+def is_day(m: re.Match, value: float, text: str, cues: FigureCues, noun: str | None) -> bool:
+    """Whether a number in digits is the day of a written date ("August 31", "31 Aug.", "the Sept. 11 attacks").
+
+    With a counted noun after it, a number right after a month is a day unless the month names a period ("in May
+    12 civilians were killed").
+    """
+    span = _digits_span(m)
+    if span is None or span[1] - span[0] > 2 or not 1 <= value <= 31:
+        return False
+    start, end = span
+    month = _WORD_BEFORE.search(text, max(0, start - 16), start)
+    if month is not None and not (month.start() > 0 and text[month.start() - 1].isalpha()) \
+            and _is_month(month.group(1), cues):
+        if noun is None:
+            return True
+        prev = _WORD_BEFORE.search(text, max(0, month.start() - 16), month.start())
+        return prev is None or prev.group(1).lower() not in cues.month_periods
+    return noun is None and month_after(text, end, cues)
 
 
 @lru_cache(maxsize=1024)  # few (noun, event) pairs recur; cues hash by identity
@@ -314,7 +362,7 @@ def decide_what(noun: str | None, event: str | None, cues: FigureCues) -> str:
 _AUX = re.compile(r"(?:\s+(?:were|was|are|is|have|has|had|been|being|reportedly|also))*\s+$|\s*$", re.I)
 
 
-def _event_adjacent(text: str, ns: int, ne: int, events: Events, toll_link: re.Pattern) -> str | None:
+def _event_adjacent(text: str, ns: int, ne: int, events: Events, cues: FigureCues) -> str | None:
     """The class of an event cue touching a bare number ("killed 12", "1,200 wounded", "17 were injured") or None."""
     i = bisect.bisect_left(events.starts, ne)
     if i < len(events.starts) and events.starts[i] - ne <= 30 and _AUX.fullmatch(text, ne, events.starts[i]):
@@ -322,10 +370,10 @@ def _event_adjacent(text: str, ns: int, ne: int, events: Events, toll_link: re.P
     j = bisect.bisect_left(events.ends, ns + 1) - 1
     if j >= 0 and events.ends[j] <= ns:
         gap = text[events.ends[j]:ns]
-        if not gap.strip():
-            return events.classes[j]
+        if not gap.strip() or (len(gap) < 40 and cues.event_gap_re.fullmatch(gap)):
+            return events.classes[j]  # "killed 12", "killed a further 11", "executed another 4"
         # "the death toll rose to 45": a toll links to its number through a verb and a preposition.
-        if text[events.starts[j]:events.ends[j]].lower().endswith("toll") and toll_link.fullmatch(gap):
+        if text[events.starts[j]:events.ends[j]].lower().endswith("toll") and cues.toll_link_re.fullmatch(gap):
             return events.classes[j]
     return None
 
@@ -472,28 +520,23 @@ def find_figures(doc: Doc, cues: FigureCues | None = None) -> list[Figure]:
             continue  # "a father of five", "aged 45", "Resolution 2254": no count of the conflict
         value, vague = number_value(m, cues)
         digits = m.group("digits")
-        if digits and len(digits) == 4 and date_part(m, value, text, cues) == "year":
-            continue  # "the May 2013 attacks": a year, whatever noun follows
         # Cheap set tests on the next words decide whether the noun-phrase regexes need to run at all.
         nxt = {w.strip(_WORD_PUNCT) for w in lower_next(src, ne, is_lower=is_lower)}
         np = rx.np_re.match(src, ne) if not nxt.isdisjoint(rx.noun_words) else None
-        if np and np.group("of") and not (vague or _ends_in_magnitude(m)):
-            np = None  # "one of the ..." / "two of the villages": a partitive, not a count
-        if np is None:
-            if not nxt.isdisjoint(rx.notc_words) and rx.not_counted_re.match(src, ne):
-                continue  # "two senior opposition sources", "10 days", "0300 GMT"
-            if digits and 1800 <= value <= 2100 and "," not in digits and not m.group("dmag"):
-                continue  # a year (tested first: it rules the number out whatever surrounds it)
-            if digits and len(digits) <= 2 and date_part(m, value, text, cues) == "day":
-                continue  # "on August 31 killed": the day of a date (with a counted noun it stays a count)
-        qual = qualifier_before(src, ns, rx, is_lower=is_lower)
         noun = (cues.noun_class.get(np.group("noun")) or cues.noun_class[_key(np.group("noun"))]) if np else None
+        if np and np.group("of") and not (vague or _ends_in_magnitude(m)) and noun not in cues.partitive_classes:
+            np = noun = None  # "one of the ..." / "two of the villages": a partitive, not a count ("12 of the dead" is)
+        if digits and (is_year(m, value, text, cues, noun) or is_day(m, value, text, cues, noun)):
+            continue  # "the 2014 air strikes", "Mon Jul 18 2016", "on August 31 killed", "the Sept. 11 attacks"
+        if np is None and not nxt.isdisjoint(rx.notc_words) and rx.not_counted_re.match(src, ne):
+            continue  # "two senior opposition sources", "10 days", "0300 GMT"
+        qual = qualifier_before(src, ns, rx, is_lower=is_lower)
         adjacent = None
         if events is None:
             events = doc_events(src, hits, idx, rx)
         if np is None:
             pre = noun_before(src, ns, rx)
-            adjacent = _event_adjacent(text, ns, ne, events, cues.toll_link_re)
+            adjacent = _event_adjacent(text, ns, ne, events, cues)
             magnitude = bool(m.group("dmag") or m.group("fmag")) or value >= 1_000_000
             if not (qual or vague or magnitude or pre or adjacent):
                 continue
