@@ -28,7 +28,7 @@ SCHEMAS: dict[str, pa.Schema] = {
                            ("dateline_gap_days", I)]),
     "blocks": pa.schema([("article_id", S), ("block_id", I), ("line_no", I), ("start", I), ("end", I), ("kind", S)]),
     "mentions": pa.schema([("article_id", S), ("start", I), ("end", I), ("surface", S), ("term", S), ("actor", S),
-                           ("block_kind", S), ("sent_start", I), ("sent_end", I)]),
+                           ("actor_detail", S), ("block_kind", S), ("sent_start", I), ("sent_end", I)]),
     "entities": pa.schema([("article_id", S), ("start", I), ("end", I), ("text", S), ("label", S),
                            ("canonical", S), ("actor", S)]),
     "quotes": pa.schema([("article_id", S), ("start", I), ("end", I), ("text", S), ("speaker", S),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
@@ -32,9 +32,11 @@ ENTITIES_KEY = "wb_entities"
 ENTITY_ROWS_KEY = "wb_entity_rows"
 ROWS_KEY = "wb_mention_rows"  # doc.user_data: the `mentions` rows, built in the component
 JIHADISTS = "JIHADISTS"
+OTHER_STATE = "OTHER_STATE"
 UNKNOWN = "UNKNOWN"
 _JOINED_CUE = re.compile(r"^(?P<head>.+?)-(?P<cue>[a-z]+)$")  # "U.S.-backed" kept as one token by the tokenizer
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’", "‘s"})
+_POSSESSIVE_ENDS = ("'s", "’s", "‘s")
 _HYPHENS = frozenset({"-", "‐", "‑", "–"})
 _COORD = frozenset({"and", "or", "&"})
 
@@ -53,6 +55,15 @@ class TermSpec:
     next_any: frozenset[str] = frozenset()
     prev_not: frozenset[str] = frozenset()
     next_not: frozenset[str] = frozenset()
+    # v3 generic terror words: forms with their own default and nationality reading ("terrorism" -> UNKNOWN,
+    # "Russian state terrorism" -> RUSSIA), the nouns after which a modifier form names no one ("terrorist attack"),
+    # and whether a name right after the term is what it calls so ("the terrorist Assad")
+    variant_defaults: dict[str, str] = field(default_factory=dict)
+    variant_nationality: frozenset[str] = frozenset()
+    generic_before: frozenset[str] = frozenset()
+    generic_default: str = UNKNOWN
+    appositive: bool = False
+    held_after: tuple[tuple[str, ...], ...] = ()  # "cleared of terrorism": those who held the place, the default
 
 
 @dataclass(frozen=True)
@@ -86,6 +97,12 @@ def load_codebook(path: str | Path = CODEBOOK_YAML) -> Codebook:
             next_any=frozenset(w.lower() for w in spec.get("next_any") or []),
             prev_not=frozenset(w.lower() for w in spec.get("prev_not") or []),
             next_not=frozenset(w.lower() for w in spec.get("next_not") or []),
+            variant_defaults={k.lower(): v for k, v in (spec.get("variant_defaults") or {}).items()},
+            variant_nationality=frozenset(w.lower() for w in spec.get("variant_nationality") or []),
+            generic_before=frozenset(w.lower() for w in spec.get("generic_before") or []),
+            generic_default=spec.get("generic_default", UNKNOWN),
+            appositive=bool(spec.get("appositive", False)),
+            held_after=tuple(tuple(p.lower().split()) for p in spec.get("held_after") or []),
         )
     aliases = {}
     for actor, spec in (raw.get("actors") or {}).items():
@@ -108,6 +125,17 @@ def codebook_to_patterns(path: str | Path = CODEBOOK_YAML) -> list[dict]:
     return patterns
 
 
+def split_actor(actor: str) -> tuple[str, str | None]:
+    """An actor as resolved ("OTHER_STATE:Iraq", "RUSSIA") -> (actor id, detail or None): the detail is the state of
+    OTHER_STATE (v3, the mentions' `actor_detail`)."""
+    base, _, detail = actor.partition(":")
+    return base, detail or None
+
+
+def _base(actor: str) -> str:
+    return actor.partition(":")[0]
+
+
 class _Cues:
     """The codebook's cue vocabularies as hash sets of one Vocab (token checks are integer look-ups)."""
 
@@ -127,6 +155,8 @@ class _Cues:
         self.nationality_lower = frozenset(h(k) for k in (cues.get("nationality") or {}) if k == k.lower())
         self.nationality_text = {k.lower(): v for k, v in (cues.get("nationality") or {}).items()}
         self.aliases = {h(k): v for k, v in book.aliases.items()}
+        # "Assads", "Syrias": possessives whose apostrophe a corpus stripped (capitalised, so "Turks" stays a people)
+        self.alias_possessive = {h(k + "s"): v for k, v in book.aliases.items() if not k.endswith("s")}
         self.alias_text = book.aliases
         self.backed, self.backed_words = hs(words("backed")), frozenset(w.lower() for w in words("backed"))
         self.backed_map = (cues.get("backed") or {}).get("map", {})
@@ -153,6 +183,17 @@ class _Cues:
         self.next_any = {t: hs(spec.next_any) for t, spec in book.terms.items()}
         self.prev_not = {t: hs(spec.prev_not) for t, spec in book.terms.items()}
         self.next_not = {t: hs(spec.next_not) for t, spec in book.terms.items()}
+        # per term: lower hash of a form -> the spec that form reads with ("terrorism": default UNKNOWN)
+        self.variant_specs = {t: {h(v): replace(spec, default=d, nationality=v in spec.variant_nationality)
+                                  for v, d in spec.variant_defaults.items()} for t, spec in book.terms.items()}
+        self.generic_specs = {t: replace(spec, default=spec.generic_default) for t, spec in book.terms.items()
+                              if spec.generic_before}
+        self.generic_before = {t: hs(spec.generic_before) for t, spec in book.terms.items()}
+        self.held_after = {t: frozenset(tuple(h(w) for w in p) for p in spec.held_after)
+                           for t, spec in book.terms.items()}
+        self.name_descriptors = hs(cues.get("name_descriptors") or []) | hs(cues.get("nationality") or {}) | frozenset(
+            h(v.lower()) for spec in book.terms.values() for v in spec.variants)
+        self.title_case_share = float(cues.get("title_case_share", 0.8))
         self.name_cues = hs(self.nationality_text) | hs(book.aliases)  # compared with LOWER
         self.fixed_opposition = frozenset(t for t, spec in book.terms.items()
                                           if spec.open_to == frozenset() and spec.default == "ARMED_OPPOSITION")
@@ -262,7 +303,8 @@ class _Resolver:
         # token index -> entity span carrying an actor (entity rows are plain tuples: a named tuple only where needed)
         # A named organisation that is no party in the codebook ("SDF fighters", "UN troops") still owns the terms
         # it modifies: it takes part as UNKNOWN rather than letting the term fall back to its default actor.
-        self.ents = [_Ent._make(e) if e[4] else _Ent(*e[:4], UNKNOWN) for e in ents if e[4] or e[2] == "ORG"]
+        self.ents = [_Ent(*e[:4], f"{e[4]}:{e[3]}" if e[4] == OTHER_STATE else e[4]) if e[4] else _Ent(*e[:4], UNKNOWN)
+                     for e in ents if e[4] or e[2] == "ORG"]
         self.ent_at: dict[int, _Ent] = {i: e for e in self.ents for i in range(e.start, e.end)}
         self.jihadist_ent_starts = sorted(e.start for e in self.ents if e.actor == JIHADISTS)
         self.place_at = {e[1] - 1 for e in ents if not e[4] and e[2] == "GPE"}
@@ -303,6 +345,8 @@ class _Resolver:
             return i, i + 1, c.nationality[low]
         if low in c.aliases and self.capitalised(i):
             return i, i + 1, c.aliases[low]
+        if low in c.alias_possessive and self.capitalised(i):
+            return i, i + 1, c.alias_possessive[low]
         if low in c.no_unit:  # possessive, hyphen or filler
             return None
         joined = c.joined(low)
@@ -318,24 +362,24 @@ class _Resolver:
         c = self.c
         joined = c.joined(self.lower[start]) if end - start == 1 else None
         if joined is not None and joined[1] in c.backed_words:
-            return c.backed_map.get(actor, UNKNOWN)
+            return c.backed_map.get(_base(actor), UNKNOWN)
         j = end
         if j < self.n and self.lower[j] in c.hyphens:
             j += 1
         if j < self.n and self.lower[j] in c.backed:
-            return c.backed_map.get(actor, UNKNOWN)
+            return c.backed_map.get(_base(actor), UNKNOWN)
         k = start - 1
         if k >= 0 and self.lower[k] in c.hyphens:
             k -= 1
         if k >= 0 and self.lower[k] in c.anti:
-            return c.anti_map.get(actor, UNKNOWN)
+            return c.anti_map.get(_base(actor), UNKNOWN)
         if k >= 0 and self.lower[k] in c.pro:
-            return c.backed_map.get(actor, actor)
+            return c.backed_map.get(_base(actor), actor)
         return actor
 
     @staticmethod
     def _accept(spec: TermSpec, actor: str | None) -> bool:
-        return actor is not None and (spec.open_to is None or actor in spec.open_to)
+        return actor is not None and (spec.open_to is None or _base(actor) in spec.open_to)
 
     # --- resolution steps --------------------------------------------------------------------------------------
     def _left(self, span: _Term, spec: TermSpec, sent: tuple[int, int]) -> str | None:
@@ -386,10 +430,13 @@ class _Resolver:
             if unit is not None and locative and not self._named_group(unit[0]):
                 i = unit[1]
                 continue
+            if unit is not None and unit[1] < stop and self._possessive_after(unit[1]):
+                i = unit[1] + (self.lower[unit[1]] in c.possessive)
+                continue  # "fighters from Lebanon's Hezbollah": the group after the possessive owns them
             if unit is not None:
                 actor = self._effective(*unit)
                 if via_backer:
-                    actor = c.backed_map.get(actor, UNKNOWN)
+                    actor = c.backed_map.get(_base(actor), UNKNOWN)
                 if self._accept(spec, actor):
                     return actor
                 i = unit[1]
@@ -401,6 +448,13 @@ class _Resolver:
                 return actor if self._accept(spec, actor) else None
             i += 1
         return None
+
+    def _possessive_after(self, j: int) -> bool:
+        """Whether a possessive ends the unit ending before token j ("Lebanon 's", or one token "Lebanon‘s")."""
+        if j < self.n and self.lower[j] in self.c.possessive:
+            return True
+        end = self.idx[j] if j < self.n else len(self.text_)
+        return self.text_[self.idx[j - 1]:end].rstrip().endswith(_POSSESSIVE_ENDS)
 
     def _named_group(self, i: int) -> bool:
         """Whether token i starts an organisation's name (not a place, a people or a designation)."""
@@ -474,12 +528,24 @@ class _Resolver:
         spec = self.book.terms[span.label_]
         if spec.open_to is not None and not spec.open_to:
             return spec.default
+        c = self.c
+        variant = c.variant_specs[span.label_].get(self.lower[span.start])
+        held = c.held_after[span.label_]
+        if held and span.start >= 2 and tuple(self.lower[span.start - 2:span.start]) in held:
+            pass  # "the hills were cleared of terrorism": those who held them, the term's default
+        elif variant is not None:
+            spec = variant  # "terrorism", "terror": no side by default, a nationality names the state
+        elif span.end < self.n and self.lower[span.end] in c.generic_before[span.label_]:
+            spec = c.generic_specs[span.label_]  # "a terrorist attack": who attacked is not said
         toks = self._sent_tokens.get(sent_chars)
         if toks is None:
             toks = self._sent_tokens[sent_chars] = (bisect.bisect_left(self.idx, sent_chars[0]),
                                                     bisect.bisect_left(self.idx, sent_chars[1]))
         sent = (min(toks[0], span.start), max(toks[1], span.end))
         actor = self._left(span, spec, sent) or self._right(span, spec, sent)
+        if actor is None and spec.appositive and span.end < sent[1]:
+            unit = self._unit(span.end, nationality=False)  # "the terrorist Assad": the name it calls so
+            actor = unit[2] if unit is not None else None
         if actor is None and spec.jihadist_context and self._jihadist(span, sent):
             actor = JIHADISTS
         if actor is None and span.end - span.start == 1 and self.lower[span.start] in self.c.guarded[span.label_]:
@@ -521,8 +587,9 @@ class MentionFinder:
         self.patterns = list(patterns)
 
     def _is_designation(self, r: _Resolver, span: _Term, in_name: bool, sent_start: int, kind: str | None,
-                        prev: _Term | None) -> bool:
-        """Whether a matched term is a designation; `prev`: the matched term before it (None for the first)."""
+                        prev: _Term | None, in_descriptive: bool = False) -> bool:
+        """Whether a matched term is a designation; `prev`: the matched term before it (None for the first);
+        `in_descriptive`: inside a name made of descriptive words only ("Syrian Arab Army": `army`)."""
         c = self.cues
         guarded = c.guarded[span.label_]
         if span.end - span.start == 1 and r.lower[span.start] in guarded:
@@ -534,8 +601,9 @@ class MentionFinder:
             p -= 1
         if p >= 0 and r.lower[p] in c.prev_not[span.label_]:
             return False  # "ceasefire regime", "air force"
-        if span.end < r.n and r.lower[span.end] in c.next_not[span.label_]:
-            return False  # the verb: "forces civilians to flee"
+        j = span.end + (1 if span.end + 1 < r.n and r.lower[span.end] in c.hyphens else 0)
+        if j < r.n and r.lower[j] in c.next_not[span.label_]:
+            return False  # the verb: "forces civilians to flee"; aircraft: "fighter jets", "fighter-bomber"
         need = c.next_any[span.label_]
         if need:
             j = span.end + (1 if span.end < r.n and r.lower[span.end] in c.hyphens else 0)
@@ -543,7 +611,7 @@ class MentionFinder:
                 return False
         if in_name:
             return False  # inside a gazetteer name: "Tiger Forces", "Army of Glory"
-        return not self._looks_like_name(r, span, sent_start, kind, prev)
+        return in_descriptive or not self._looks_like_name(r, span, sent_start, kind, prev)
 
     def _looks_like_name(self, r: _Resolver, span: _Term, sent_start: int, kind: str | None,
                          prev: _Term | None) -> bool:
@@ -559,12 +627,33 @@ class MentionFinder:
             return False
         if r.idx[i] <= sent_start:
             return False
+        if self._title_case(r, span, sent_start):
+            return False  # "Syrian Army Kills Top Terrorist Commander" repeated in the body: capitals say nothing
         p = i - 1
         after_term = prev is not None and prev.end == i
         if (text[r.idx[p]].isupper() and r.idx[p] > sent_start and not after_term and not r.punct(p)
                 and r.lower[p] not in self.cues.name_cues):
             return True
         return span.end + 1 < r.n and r.lower[span.end] == self.cues.of and text[r.idx[span.end + 1]].isupper()
+
+    def _title_case(self, r: _Resolver, span: _Term, sent_start: int) -> bool:
+        """Whether the words around a term are in Title Case (most longer words capitalised), as in a headline."""
+        text = r.text_
+        lo = max(0, span.start - 4)
+        while lo < span.start and r.idx[lo] < sent_start:
+            lo += 1
+        words = [j for j in range(lo, min(r.n, span.end + 4))
+                 if j < span.start or j >= span.end]
+        words = [j for j in words if text[r.idx[j]].isalpha() and (j + 1 >= r.n or r.idx[j + 1] - r.idx[j] > 4)]
+        if len(words) < 3:
+            return False
+        caps = sum(text[r.idx[j]].isupper() for j in words)
+        return caps >= self.cues.title_case_share * len(words)
+
+    def _descriptive(self, lower: list[int], names: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The names made only of descriptive words and terms ("Syrian Arab Army", "Free Syrian Army")."""
+        desc = self.cues.name_descriptors
+        return [(s, e) for s, e in names if all(lower[j] in desc for j in range(s, e))]
 
     def __call__(self, doc: Doc) -> Doc:
         matches = longest_matches(self.matcher(doc))
@@ -582,10 +671,13 @@ class MentionFinder:
         kinds = block_kinds_at(doc, chars)
         ents, disjoint = _entities(doc)
         names = [(e[0], e[1]) for e in ents if e[3] and e[2] != "NORP"]
-        in_name = _inside(found, names if disjoint else _union(names))
+        names = names if disjoint else _union(names)
+        descriptive = self._descriptive(lower, names)
+        in_desc = _inside(found, descriptive) if descriptive else [False] * len(found)
+        in_name = _inside(found, [n for n in names if n not in set(descriptive)] if descriptive else names)
         resolver = _Resolver(doc, self.book, self.cues, lower, idx, ents)
         keep = [k for k, t in enumerate(found) if self._is_designation(
-            resolver, t, in_name[k], sents[k][0], kinds[k], found[k - 1] if k else None)]
+            resolver, t, in_name[k], sents[k][0], kinds[k], found[k - 1] if k else None, in_desc[k])]
         resolver.set_terms([found[k] for k in keep])
         text = resolver.text_
         actor_ids = self.actor_ids
@@ -593,15 +685,16 @@ class MentionFinder:
         aid = doc._.article_id
         for k in keep:  # left to right, so "regime" is resolved before the "forces" it modifies
             t, sent, kind = found[k], sents[k], kinds[k]
-            actor = resolver.resolve(t, sent)
-            resolver.actor_of[t.start] = actor
+            resolved = resolver.resolve(t, sent)
+            resolver.actor_of[t.start] = resolved
+            actor, detail = split_actor(resolved)
             span = Span(doc, t.start, t.end, label=matches[k][0], span_id=actor_ids.get(actor, actor))
             out.append(span)
             if kind in CONTENT_KINDS:
                 end_char = span.end_char  # computed by the Span anyway
                 rows.append({"article_id": aid, "start": t.start_char, "end": end_char,
                              "surface": text[t.start_char:end_char], "term": t.label_, "actor": actor,
-                             "block_kind": kind, "sent_start": sent[0], "sent_end": sent[1]})
+                             "actor_detail": detail, "block_kind": kind, "sent_start": sent[0], "sent_end": sent[1]})
         doc.spans[self.spans_key] = out
         doc.user_data[ROWS_KEY] = rows
         return doc
@@ -651,6 +744,7 @@ def records(doc: Doc, *, spans_key: str = SPANS_KEY) -> list[dict]:
             continue
         sent_start, sent_end = sentence_bounds(doc, s.start_char)
         rows.append({"article_id": aid, "start": s.start_char, "end": s.end_char, "surface": s.text,
-                     "term": s.label_, "actor": s.id_ or UNKNOWN, "block_kind": block_kind_at(doc, s.start_char),
+                     "term": s.label_, "actor": s.id_ or UNKNOWN, "actor_detail": None,
+                     "block_kind": block_kind_at(doc, s.start_char),
                      "sent_start": sent_start, "sent_end": sent_end})
     return rows
