@@ -189,11 +189,11 @@ def _pairs(claims: pd.DataFrame, group: str) -> set[tuple[float, str | None]]:
 
 
 def test_seeds_killed_since_offensive_disagree(seed_tables):
-    assert _pairs(seed_tables[1], "killed/offensive/2019") == {(550.0, "UN"), (800.0, "other groups")}
+    assert _pairs(seed_tables[1], "killed/offensive/Idlib/2019") == {(550.0, "UN"), (800.0, "other groups")}
 
 
 def test_seeds_displaced_in_offensive_disagree(seed_tables):
-    assert _pairs(seed_tables[1], "displaced/offensive/2019") == {(400_000.0, "UN"), (500_000.0, None)}
+    assert _pairs(seed_tables[1], "displaced/offensive/Idlib/2019") == {(400_000.0, "UN"), (500_000.0, None)}
 
 
 def test_seeds_war_toll_disagree(seed_tables):
@@ -203,7 +203,7 @@ def test_seeds_war_toll_disagree(seed_tables):
 def test_seeds_only_those_three_groups_disagree(seed_tables):
     claims = seed_tables[1]
     assert sorted(claims.loc[claims["disagrees"], "claim_group"].unique()) == [
-        "displaced/offensive/2019", "killed/offensive/2019", "killed/war/2019"]
+        "displaced/offensive/Idlib/2019", "killed/offensive/Idlib/2019", "killed/war/2019"]
 
 
 def test_seeds_ceasefire_start_told_by_three_sources(seed_tables):
@@ -265,5 +265,60 @@ def test_figure_claims_from_streamed_figure_sentences_equal_whole_table(seeds_ru
     sentences, timex = read_table(seeds_rules, "sentences"), read_table(seeds_rules, "timex")
     few = tl.figure_sentences(seeds_rules, figures, batch_rows=7)
     assert 0 < len(few) < len(sentences)
-    pd.testing.assert_frame_equal(tl.figure_claims_table(figures, articles, few, timex),
-                                  tl.figure_claims_table(figures, articles, sentences, timex))
+    ents = read_table(seeds_rules, "entities")
+    pd.testing.assert_frame_equal(tl.figure_claims_table(figures, articles, few, timex, entities=ents),
+                                  tl.figure_claims_table(figures, articles, sentences, timex, entities=ents))
+
+
+# --- one event: same kind, place and date window from the text --------------------------------------------------
+
+def place(aid: str, sentence_start: int, sentence: str, surface: str, canonical: str | None = None) -> dict:
+    start = sentence_start + sentence.index(surface)
+    return {"article_id": aid, "start": start, "end": start + len(surface), "text": surface, "label": "GPE",
+            "canonical": canonical or surface, "actor": None}
+
+
+def incident_claims(s1: str, s2: str, d1: str, d2: str, v1: float = 12, v2: float = 15) -> pd.DataFrame:
+    """Two outlets' claims of civilians killed, each sentence with its place (the first capitalised town) and date."""
+    figs = [figure("a", 0, s1, f"{v1:g} civilians", v1, "civilians_killed"),
+            figure("b", 0, s2, f"{v2:g} civilians", v2, "civilians_killed")]
+    tx = [timex_row("a", 0, s1, "on Friday", d1), timex_row("b", 0, s2, "on Friday", d2)]
+    ents = pd.DataFrame([place("a", 0, s1, s1.split()[-1].rstrip(".")), place("b", 0, s2, s2.split()[-1].rstrip("."))])
+    timex = pd.DataFrame(tx)
+    return tl.figure_claims_table(pd.DataFrame(figs), articles(("a", "A", PUB), ("b", "B", dt.date(2019, 9, 20))),
+                                  sentences(("a", 0, s1), ("b", 0, s2)), timex, entities=ents)
+
+
+def test_same_incident_told_by_two_sources_disagrees():
+    claims = incident_claims("Shelling killed 12 civilians on Friday in Maarat.",
+                             "Shelling killed 15 civilians on Friday in Maarat.", "2019-08-30", "2019-08-31")
+    assert claims["claim_group"].nunique() == 1 and claims["disagrees"].all()
+    assert claims["claim_group"].iloc[0] == "civilians_killed/Maarat/2019-08-30"
+
+
+def test_incidents_at_other_places_or_dates_do_not_group():
+    apart = incident_claims("Shelling killed 12 civilians on Friday in Maarat.",
+                            "Shelling killed 15 civilians on Friday in Maarat.", "2019-08-30", "2019-09-06")
+    elsewhere = incident_claims("Shelling killed 12 civilians on Friday in Maarat.",
+                                "Shelling killed 15 civilians on Friday in Saraqeb.", "2019-08-30", "2019-08-30")
+    for claims in (apart, elsewhere):
+        assert claims["claim_group"].nunique() == 2 and not claims["disagrees"].any()
+
+
+def test_incident_without_a_place_groups_with_nothing():
+    s1, s2 = "Shelling killed 12 civilians on Friday.", "Shelling killed 15 civilians on Friday."
+    figs = [figure("a", 0, s1, "12 civilians", 12, "civilians_killed"),
+            figure("b", 0, s2, "15 civilians", 15, "civilians_killed")]
+    tx = pd.DataFrame([timex_row("a", 0, s1, "on Friday", "2019-08-30"), timex_row("b", 0, s2, "on Friday",
+                                                                                    "2019-08-30")])
+    claims = tl.figure_claims_table(pd.DataFrame(figs), articles(("a", "A", PUB), ("b", "B", PUB)),
+                                    sentences(("a", 0, s1), ("b", 0, s2)), tx, entities=pd.DataFrame())
+    assert claims["claim_group"].nunique() == 2 and not claims["disagrees"].any()
+
+
+def test_ranked_disagreements_put_groups_with_more_sources_first(toll_claims):
+    extra = toll_claims.copy()
+    extra = pd.concat([extra, extra[extra["claim_group"] == "killed/war/2019"].assign(source="C", value=1.0)])
+    ranked = tl.ranked_disagreements(extra)
+    assert ranked["claim_group"].tolist() == ["killed/war/2019", "killed/offensive/2019"]
+    assert ranked["n_sources"].tolist() == [3, 2]

@@ -177,10 +177,51 @@ def _since_value(sentence: str, sent_start: int, tx: list[tuple[int, str, str]],
 
 
 def _anchor(tx: list[tuple[int, str, str]]) -> str | None:
+    """The first absolute date of a list of (start, type, value) temporal expressions -> YYYY-MM[-DD] or None."""
     for _, typ, value in sorted(tx):
         if typ in ("DATE", "TIME") and value_date(value) and re.match(r"\d{4}-\d\d", value) and "-W" not in value:
             return value[:10]
     return None
+
+
+def _article_dates(timex: pd.DataFrame) -> dict[str, str]:
+    """article_id -> the first day-level date the article's text gives (its dateline, or the first dated event)."""
+    out: dict[str, str] = {}
+    if timex.empty:
+        return out
+    rows = timex[timex["type"].isin(["DATE", "TIME"])].sort_values(["article_id", "start"], kind="stable")
+    for r in rows.itertuples(index=False):
+        if r.article_id not in out and isinstance(r.value, str) and re.match(r"\d{4}-\d\d-\d\d", r.value):
+            out[r.article_id] = r.value[:10]
+    return out
+
+
+@lru_cache(maxsize=2)
+def _countries(path: str | None = None) -> frozenset[str]:
+    """Canonical names of whole countries in the gazetteer: too wide to tell one incident from another."""
+    from .annotate.gazetteer import read_rows
+    rows = read_rows(path) if path else read_rows()
+    return frozenset(r.canonical for r in rows if r.kind == "country")
+
+
+def _places(entities: pd.DataFrame | None, lookup: dict) -> tuple[dict[tuple[str, int], list[str]], dict[str, str]]:
+    """Where figures happen: (article_id, sentence start) -> the places named in the sentence, and article_id -> the
+    first place named in the article (headline or dateline); whole countries are left out."""
+    by_sent: dict[tuple[str, int], list[str]] = defaultdict(list)
+    by_article: dict[str, str] = {}
+    if entities is None or entities.empty:
+        return by_sent, by_article
+    countries = _countries()
+    places = entities[entities["label"].isin(["GPE", "LOC", "FAC"])].sort_values(["article_id", "start"])
+    for r in places.itertuples(index=False):
+        name = r.canonical if isinstance(r.canonical, str) and r.canonical else r.text
+        if name in countries:
+            continue
+        s0 = _sentence_of(lookup, r.article_id, int(r.start))[0]
+        if name not in by_sent[(r.article_id, s0)]:
+            by_sent[(r.article_id, s0)].append(name)
+        by_article.setdefault(r.article_id, name)
+    return by_sent, by_article
 
 
 def _iso_week(d: object) -> str:
@@ -190,9 +231,56 @@ def _iso_week(d: object) -> str:
     return "undated"
 
 
+class _Union:
+    """Union-find over claim indices: claims joined by a shared place (and a close date) are one event."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _events(rows: list[dict], days: int) -> list[int]:
+    """Claims -> an event id per claim (-1: none). Claims with the same key (`_key`) are one event when they share a
+    place; incidents (`_date` set) must also lie within `days` of each other, chained through the dates ("on
+    Saturday" in one report, "overnight" in another)."""
+    uf = _Union(len(rows))
+    buckets: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        if r["_key"] is None:
+            continue
+        for place in r["_places"] or [""]:
+            buckets[(r["_key"], place)].append(i)
+    for idx in buckets.values():
+        if rows[idx[0]]["_dated"]:
+            idx = sorted(idx, key=lambda i: rows[i]["_date"])
+            for a, b in zip(idx, idx[1:]):
+                if (value_date(rows[b]["_date"]) - value_date(rows[a]["_date"])).days <= days:
+                    uf.union(a, b)
+        else:
+            for b in idx[1:]:
+                uf.union(idx[0], b)
+    return [uf.find(i) if r["_key"] is not None else -1 for i, r in enumerate(rows)]
+
+
 def figure_claims_table(figures: pd.DataFrame, articles: pd.DataFrame, sentences: pd.DataFrame,
-                        timex: pd.DataFrame, *, cfg: dict | None = None) -> pd.DataFrame:
-    """The `figures`, `articles`, `sentences` and `timex` tables -> the `figure_claims` table (see module doc).
+                        timex: pd.DataFrame, *, entities: pd.DataFrame | None = None,
+                        cfg: dict | None = None) -> pd.DataFrame:
+    """The `figures`, `articles`, `sentences`, `timex` (and `entities`) tables -> the `figure_claims` table.
+
+    Claims group only when they count the same kind of thing about the same event: scoped tolls by family, scope,
+    place (unless the scope is the whole war) and year; incidents by `what`, place (named in the sentence, else in
+    the article) and a date window from the text (the sentence's date, else the article's dateline), never by
+    publication week. An incident with no place or no date from the text groups with nothing.
 
     Returns:
         DataFrame with columns article_id, outlet (source label), start, end, what, value, qualifier,
@@ -208,6 +296,8 @@ def figure_claims_table(figures: pd.DataFrame, articles: pd.DataFrame, sentences
     src = article_sources(articles).set_index("article_id")
     lookup = _sentence_lookup(sentences)
     stx = _sentence_timexes(timex)
+    art_dates = _article_dates(timex)
+    sent_places, art_places = _places(entities, lookup)
     rows = []
     for f in figures.sort_values(["article_id", "start"], kind="stable").itertuples(index=False):
         aid = f.article_id
@@ -222,19 +312,48 @@ def figure_claims_table(figures: pd.DataFrame, articles: pd.DataFrame, sentences
             "value": float(f.value), "qualifier": f.qualifier if pd.notna(f.qualifier) else None,
             "attributed_to": credited, "text": f.text, "vague": vague,
             "scope": sentence_scope(sent, cfg=cfg) if sent else None,
-            "_since": _since_value(sent, s0, tx, cfg) if sent else None, "_anchor": _anchor(tx),
-            "_year": published.year if isinstance(published, dt.date) else None, "_week": _iso_week(published),
+            "_since": _since_value(sent, s0, tx, cfg) if sent else None,
+            "_date": _anchor(tx) or art_dates.get(aid),
+            "_places": sent_places.get((aid, s0)) or ([art_places[aid]] if aid in art_places else []),
+            "_year": published.year if isinstance(published, dt.date) else None,
         })
     # Scopes learned from sentences naming both a cue and a start date ("the offensive ... began in late April").
     learned = {r["_since"]: r["scope"] for r in rows if r["scope"] and r["_since"]}
     for r in rows:
         if r["scope"] is None and r["_since"]:
             r["scope"] = learned.get(r["_since"], f"since {r['_since']}")
-        if r["scope"]:
+    wide = set(cfg.get("wide_scopes", ["war"]))
+    for r in rows:
+        if r["scope"]:  # a scoped toll: its family, scope and year (and place, unless the scope is the whole war)
             family = cfg["family_of"].get(r["what"], r["what"])
-            r["claim_group"] = f"{family}/{r['scope']}/{r['_year'] or 'undated'}"
+            year = r["_year"] or (r["_date"] or "undated")[:4]
+            r["_key"], r["_dated"] = f"{family}/{r['scope']}/{year}", False
+            if r["scope"] in wide:
+                r["_places"] = []
+        elif r["_date"] and r["_places"]:  # an incident: its kind, place and date
+            r["_key"], r["_dated"] = r["what"], True
+        else:  # no place or no date from the text: nothing says another claim is about the same event
+            r["_key"], r["_dated"] = None, False
+    events = _events(rows, int(cfg.get("event_window_days", 1)))
+    # An event is named by the place its claims name most often (ties: alphabetical) and its earliest date.
+    place_counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    first_date: dict[int, str] = {}
+    for r, ev in zip(rows, events):
+        if ev >= 0:
+            for place in r["_places"]:
+                place_counts[ev][place] += 1
+            first_date[ev] = min(first_date.get(ev, "~"), r["_date"] or "~")
+    for r, ev in zip(rows, events):
+        counts = place_counts.get(ev)
+        at = f"/{min(counts, key=lambda p: (-counts[p], p))}" if counts else ""
+        if ev < 0:
+            r["claim_group"] = (f"{r['what']}/{(r['_places'] or ['no place'])[0]}/{r['_date'] or 'undated'}"
+                                f"/{r['article_id']}:{r['start']}")
+        elif r["scope"]:
+            family, scope, year = r["_key"].split("/")
+            r["claim_group"] = f"{family}/{scope}{at}/{year}"
         else:
-            r["claim_group"] = f"{r['what']}/{r['_anchor'] or r['_week']}"
+            r["claim_group"] = f"{r['what']}{at}/{first_date[ev]}"
         r["source"] = r["outlet"] if r["attributed_to"] is None else f"{r['outlet']} / {r['attributed_to']}"
     df = pd.DataFrame(rows)
     df["disagrees"] = disagreement_flags(df)
@@ -272,6 +391,25 @@ def disagreements(claims: pd.DataFrame) -> pd.DataFrame:
     return sub[cols].sort_values(["claim_group", "value", "source"], kind="stable").reset_index(drop=True)
 
 
+def ranked_disagreements(claims: pd.DataFrame) -> pd.DataFrame:
+    """The `figure_claims` table -> one row per disagreeing group, most sources first.
+
+    Returns:
+        DataFrame with columns claim_group, n_sources (distinct sources with a precise value), n_values (distinct
+        values), n_claims, low, high (smallest and largest value), sorted by n_sources, n_values (descending),
+        then claim_group.
+    """
+    cols = ["claim_group", "n_sources", "n_values", "n_claims", "low", "high"]
+    rows = disagreements(claims)
+    if rows.empty:
+        return pd.DataFrame(columns=cols)
+    out = rows.groupby("claim_group").agg(n_sources=("source", "nunique"), n_values=("value", "nunique"),
+                                          n_claims=("value", "size"), low=("value", "min"),
+                                          high=("value", "max")).reset_index()
+    return out.sort_values(["n_sources", "n_values", "claim_group"], ascending=[False, False, True],
+                           kind="stable").reset_index(drop=True)[cols]
+
+
 # ---------------------------------------------------------------------------------------------------- writing
 
 def figure_sentences(out_dir: str | Path, figures: pd.DataFrame, *, batch_rows: int = 50_000) -> pd.DataFrame:
@@ -297,5 +435,6 @@ def write_timeline_tables(out_dir: str | Path) -> list[Path]:
     timex = read_table(out_dir, "timex")
     timeline = timeline_table(timex, articles)
     figures = read_table(out_dir, "figures")
-    claims = figure_claims_table(figures, articles, figure_sentences(out_dir, figures), timex)
+    entities = read_table(out_dir, "entities", columns=["article_id", "start", "end", "text", "label", "canonical"])
+    claims = figure_claims_table(figures, articles, figure_sentences(out_dir, figures), timex, entities=entities)
     return [write_table("timeline", timeline, out_dir), write_table("figure_claims", claims, out_dir)]
