@@ -77,12 +77,12 @@ def test_unattributed_figure_has_no_credit(toll_claims):
 
 def test_since_date_joins_the_scope_it_is_paired_with(toll_claims):
     groups = toll_claims.set_index("text")["claim_group"]
-    assert groups["crossed 800"] == groups["over 550 civilians"] == "killed/offensive/2019"
+    assert groups["crossed 800"] == groups["over 550 civilians"] == "killed/offensive/2019-08-30"
 
 
 def test_war_toll_is_its_own_group(toll_claims):
     groups = toll_claims.set_index("text")["claim_group"]
-    assert groups["560,000 people"] == groups["more than 500,000 people"] == "killed/war/2019"
+    assert groups["560,000 people"] == groups["more than 500,000 people"] == "killed/war/2019-08-30"
     assert groups["560,000 people"] != groups["crossed 800"]
 
 
@@ -189,21 +189,21 @@ def _pairs(claims: pd.DataFrame, group: str) -> set[tuple[float, str | None]]:
 
 
 def test_seeds_killed_since_offensive_disagree(seed_tables):
-    assert _pairs(seed_tables[1], "killed/offensive/Idlib/2019") == {(550.0, "UN"), (800.0, "other groups")}
+    assert _pairs(seed_tables[1], "killed/offensive/Idlib/2019-08-31") == {(550.0, "UN"), (800.0, "other groups")}
 
 
 def test_seeds_displaced_in_offensive_disagree(seed_tables):
-    assert _pairs(seed_tables[1], "displaced/offensive/Idlib/2019") == {(400_000.0, "UN"), (500_000.0, None)}
+    assert _pairs(seed_tables[1], "displaced/offensive/Idlib/2019-08-31") == {(400_000.0, "UN"), (500_000.0, None)}
 
 
 def test_seeds_war_toll_disagree(seed_tables):
-    assert _pairs(seed_tables[1], "killed/war/2019") == {(560_000.0, None), (500_000.0, None)}
+    assert _pairs(seed_tables[1], "killed/war/2019-08-31") == {(560_000.0, None), (500_000.0, None)}
 
 
 def test_seeds_only_those_three_groups_disagree(seed_tables):
     claims = seed_tables[1]
     assert sorted(claims.loc[claims["disagrees"], "claim_group"].unique()) == [
-        "displaced/offensive/Idlib/2019", "killed/offensive/Idlib/2019", "killed/war/2019"]
+        "displaced/offensive/Idlib/2019-08-31", "killed/offensive/Idlib/2019-08-31", "killed/war/2019-08-31"]
 
 
 def test_seeds_ceasefire_start_told_by_three_sources(seed_tables):
@@ -235,12 +235,12 @@ def test_dot_plot_is_deterministic(toll_claims):
 
 def test_dot_plot_has_a_panel_per_group(toll_claims):
     fig = plots.figure_claims_dots(toll_claims)
-    assert [ax.get_title(loc="left") for ax in fig.axes] == ["killed/offensive/2019", "killed/war/2019"]
+    assert [ax.get_title(loc="left") for ax in fig.axes] == ["killed/offensive/2019-08-30", "killed/war/2019-08-30"]
 
 
 def test_view_filters_sources_and_groups(toll_claims):
     timeline = pd.DataFrame({"outlet": ["Outlet A", "unknown:b"], "date": [PUB, PUB], "start": [0, 0]})
-    view = timeline_view(timeline, toll_claims, TimelineFilter(sources=("Outlet A",), groups=("killed/war/2019",)))
+    view = timeline_view(timeline, toll_claims, TimelineFilter(sources=("Outlet A",), groups=("killed/war/2019-08-30",)))
     assert view.timeline["outlet"].tolist() == ["Outlet A"]
     assert view.claims["text"].tolist() == ["more than 500,000 people"]
 
@@ -256,7 +256,7 @@ def test_explorer_controls_drive_the_tables(toll_claims):
     timeline = pd.DataFrame({"outlet": ["Outlet A"], "date": [PUB], "start": [0], "text": ["Friday"],
                              "value": ["2019-08-30"], "mod": [None]})
     ex = timeline_explorer(timeline, toll_claims)
-    ex.groups.value = ("killed/offensive/2019",)
+    ex.groups.value = ("killed/offensive/2019-08-30",)
     assert "crossed 800" in ex.figures.value and "560,000" not in ex.figures.value
 
 
@@ -318,7 +318,39 @@ def test_incident_without_a_place_groups_with_nothing():
 
 def test_ranked_disagreements_put_groups_with_more_sources_first(toll_claims):
     extra = toll_claims.copy()
-    extra = pd.concat([extra, extra[extra["claim_group"] == "killed/war/2019"].assign(source="C", value=1.0)])
+    extra = pd.concat([extra, extra[extra["claim_group"] == "killed/war/2019-08-30"].assign(source="C", value=1.0)])
     ranked = tl.ranked_disagreements(extra)
-    assert ranked["claim_group"].tolist() == ["killed/war/2019", "killed/offensive/2019"]
+    assert ranked["claim_group"].tolist() == ["killed/war/2019-08-30", "killed/offensive/2019-08-30"]
     assert ranked["n_sources"].tolist() == [3, 2]
+
+
+def test_a_sources_part_count_does_not_disagree_with_anothers_total():
+    s1 = "The war has killed 500,000 people, 20,000 of them children in one province."
+    s2 = "The war has killed 500,000 people."
+    claims = claims_of([figure("a", 0, s1, "500,000 people", 500_000, "killed"),
+                        figure("a", 0, s1, "20,000", 20_000, "killed"),
+                        figure("b", 0, s2, "500,000 people", 500_000, "killed")],
+                       sentences(("a", 0, s1), ("b", 0, s2)), articles(("a", "A", PUB), ("b", "B", PUB)))
+    assert claims["claim_group"].nunique() == 1 and not claims["disagrees"].any()
+
+
+@pytest.mark.parametrize("what, text, kind", [
+    ("killed", "at least 84 journalists", "killed:journalists"), ("killed", "more than 280,000 people", "killed"),
+    ("killed", "crossed 800", "killed"), ("killed", "one hundred and twelve", "killed"),
+    ("civilians_killed", "12 civilians", "civilians_killed")])
+def test_counted_kind(what, text, kind):
+    assert tl.counted_kind(what, text) == kind
+
+
+def test_a_count_of_journalists_is_no_war_toll():
+    s1 = "At least 84 journalists have been killed since the war began."
+    s2 = "The war has killed 500,000 people."
+    claims = claims_of([figure("a", 0, s1, "84 journalists", 84, "killed"),
+                        figure("b", 0, s2, "500,000 people", 500_000, "killed")],
+                       sentences(("a", 0, s1), ("b", 0, s2)), articles(("a", "A", PUB), ("b", "B", PUB)))
+    assert claims["claim_group"].nunique() == 2 and not claims["disagrees"].any()
+
+
+def test_an_incident_told_in_the_war_is_no_war_toll():
+    assert tl.sentence_scope("Four people were killed on Tuesday in the war-torn north.") is None
+    assert tl.sentence_scope("The war has killed 500,000 people.") == "war"

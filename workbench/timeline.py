@@ -64,6 +64,13 @@ def load_config(path: str | Path = TIMELINE_YAML) -> dict:
     cfg["according_rx"] = re.compile(rf"(?i:{acc_alt})\s+(?:the\s+)?(?P<name>{name_alt})(?![\w])")
     cfg["scope_rx"] = {scope: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
                        for scope, words in cfg["scopes"].items()}
+    cfg["cumulative_rx"] = re.compile(r"\b(?:" + "|".join(re.escape(c).replace(r"\ ", r"\s+(?:\w+\s+)?")
+                                                           for c in cfg["cumulative_cues"]) + r")\b", re.I)
+    cfg["general_noun_set"] = frozenset(w.lower() for w in cfg.get("general_nouns", []))
+    from .annotate.numbers import load_numbers
+    nums = load_numbers()
+    cfg["number_word_set"] = frozenset(w for k in [*nums.words, *nums.vague, *nums.fractions] for w in k.split())
+    cfg["own_source"] = {k.lower(): v for k, v in (cfg.get("own_sources") or {}).items()}
     cfg["family_of"] = {w: fam for fam, whats in cfg["families"].items() for w in whats}
     cfg["since_rx"] = re.compile(r"\b(?:" + "|".join(re.escape(s) for s in cfg["since_signals"]) + r")\s+(?:the\s+)?$",
                                  re.I)
@@ -137,8 +144,21 @@ def sentence_scope(sentence: str, *, cfg: dict | None = None) -> str | None:
     cfg = cfg or load_config()
     for scope, rx in cfg["scope_rx"].items():
         if rx.search(sentence):
-            return scope
+            # a count over the scope runs up to now ("has killed", "since"); "24 were killed on Tuesday in Syria's
+            # war" tells one incident of it
+            return scope if cfg["cumulative_rx"].search(sentence) else None
     return None
+
+
+def counted_kind(what: str, text: str, cfg: dict | None = None) -> str:
+    """What a figure counts, for telling one toll from another: its `what`, plus its counted noun unless that is a
+    general word for people ("84 journalists" -> killed:journalists; "300 people", a bare "300" -> killed)."""
+    cfg = cfg or load_config()
+    words = re.findall(r"[\w'-]+", str(text).lower())
+    head = words[-1] if words else ""
+    if not head.isalpha() or head in cfg["general_noun_set"] or head in cfg["number_word_set"]:
+        return what
+    return f"{what}:{head}"
 
 
 def _sentence_lookup(sentences: pd.DataFrame) -> dict[str, tuple[list[int], list[tuple[int, int, str]]]]:
@@ -249,26 +269,25 @@ class _Union:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _events(rows: list[dict], days: int) -> list[int]:
+def _events(rows: list[dict], windows: dict[bool, int]) -> list[int]:
     """Claims -> an event id per claim (-1: none). Claims with the same key (`_key`) are one event when they share a
-    place; incidents (`_date` set) must also lie within `days` of each other, chained through the dates ("on
-    Saturday" in one report, "overnight" in another)."""
+    place and their dates lie within the window of the earliest (`windows[scoped]` days: "on Saturday" in one
+    report and "overnight" in another meet, next week's report of the same kind does not)."""
     uf = _Union(len(rows))
     buckets: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, r in enumerate(rows):
-        if r["_key"] is None:
-            continue
-        for place in r["_places"] or [""]:
-            buckets[(r["_key"], place)].append(i)
+        if r["_key"] is not None:
+            for place in r["_places"] or [""]:
+                buckets[(r["_key"], place)].append(i)
     for idx in buckets.values():
-        if rows[idx[0]]["_dated"]:
-            idx = sorted(idx, key=lambda i: rows[i]["_date"])
-            for a, b in zip(idx, idx[1:]):
-                if (value_date(rows[b]["_date"]) - value_date(rows[a]["_date"])).days <= days:
-                    uf.union(a, b)
-        else:
-            for b in idx[1:]:
-                uf.union(idx[0], b)
+        idx = sorted(idx, key=lambda i: rows[i]["_date"])
+        days = windows[bool(rows[idx[0]]["scope"])]
+        first = idx[0]
+        for b in idx[1:]:
+            if (value_date(rows[b]["_date"]) - value_date(rows[first]["_date"])).days <= days:
+                uf.union(first, b)
+            else:
+                first = b
     return [uf.find(i) if r["_key"] is not None else -1 for i, r in enumerate(rows)]
 
 
@@ -313,28 +332,33 @@ def figure_claims_table(figures: pd.DataFrame, articles: pd.DataFrame, sentences
             "attributed_to": credited, "text": f.text, "vague": vague,
             "scope": sentence_scope(sent, cfg=cfg) if sent else None,
             "_since": _since_value(sent, s0, tx, cfg) if sent else None,
-            "_date": _anchor(tx) or art_dates.get(aid),
+            "_sent_date": _anchor(tx),
+            # a toll over a scope is dated by the article's own dateline (else its publication date)
+            "_art_date": art_dates.get(aid) or (published.isoformat() if isinstance(published, dt.date) else None),
+            "_sent_places": sent_places.get((aid, s0), []),
             "_places": sent_places.get((aid, s0)) or ([art_places[aid]] if aid in art_places else []),
             "_year": published.year if isinstance(published, dt.date) else None,
         })
     # Scopes learned from sentences naming both a cue and a start date ("the offensive ... began in late April").
     learned = {r["_since"]: r["scope"] for r in rows if r["scope"] and r["_since"]}
+    wide = set(cfg.get("wide_scopes", ["war"]))
     for r in rows:
         if r["scope"] is None and r["_since"]:
             r["scope"] = learned.get(r["_since"], f"since {r['_since']}")
-    wide = set(cfg.get("wide_scopes", ["war"]))
+        elif r["scope"] in wide and r["_sent_date"] and len(r["_sent_date"]) == 10:
+            r["scope"] = None  # "killed 24 people on Tuesday, the latest in Syria's war": an incident, dated
     for r in rows:
-        if r["scope"]:  # a scoped toll: its family, scope and year (and place, unless the scope is the whole war)
-            family = cfg["family_of"].get(r["what"], r["what"])
-            year = r["_year"] or (r["_date"] or "undated")[:4]
-            r["_key"], r["_dated"] = f"{family}/{r['scope']}/{year}", False
+        kind = counted_kind(r["what"], r["text"], cfg)  # "killed" journalists are no death toll of the war
+        if r["scope"] and r["_art_date"]:  # a scoped toll: its family and scope (and place, unless the whole war)
+            family = cfg["family_of"].get(kind, kind)
+            r["_key"], r["_date"] = f"{family}/{r['scope']}", r["_art_date"]
             if r["scope"] in wide:
                 r["_places"] = []
-        elif r["_date"] and r["_places"]:  # an incident: its kind, place and date
-            r["_key"], r["_dated"] = r["what"], True
+        elif r["_sent_date"] and len(r["_sent_date"]) == 10 and r["_sent_places"]:
+            r["_key"], r["_places"], r["_date"] = kind, r["_sent_places"], r["_sent_date"]  # an incident
         else:  # no place or no date from the text: nothing says another claim is about the same event
-            r["_key"], r["_dated"] = None, False
-    events = _events(rows, int(cfg.get("event_window_days", 1)))
+            r["_key"], r["_date"] = None, r["_sent_date"] or r["_art_date"]
+    events = _events(rows, {True: int(cfg.get("scope_window_days", 7)), False: int(cfg.get("event_window_days", 1))})
     # An event is named by the place its claims name most often (ties: alphabetical) and its earliest date.
     place_counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     first_date: dict[int, str] = {}
@@ -350,10 +374,13 @@ def figure_claims_table(figures: pd.DataFrame, articles: pd.DataFrame, sentences
             r["claim_group"] = (f"{r['what']}/{(r['_places'] or ['no place'])[0]}/{r['_date'] or 'undated'}"
                                 f"/{r['article_id']}:{r['start']}")
         elif r["scope"]:
-            family, scope, year = r["_key"].split("/")
-            r["claim_group"] = f"{family}/{scope}{at}/{year}"
+            family, _, scope = r["_key"].rpartition("/")
+            r["claim_group"] = f"{family}/{scope}{at}/{first_date[ev]}"
         else:
-            r["claim_group"] = f"{r['what']}{at}/{first_date[ev]}"
+            r["claim_group"] = f"{r['_key']}{at}/{first_date[ev]}"
+        own = cfg["own_source"].get(str(r["outlet"]).lower())
+        if r["attributed_to"] is not None and r["attributed_to"] == own:
+            r["attributed_to"] = None  # an agency crediting itself ("SANA said" in SANA's own copy)
         r["source"] = r["outlet"] if r["attributed_to"] is None else f"{r['outlet']} / {r['attributed_to']}"
     df = pd.DataFrame(rows)
     df["disagrees"] = disagreement_flags(df)
@@ -361,18 +388,22 @@ def figure_claims_table(figures: pd.DataFrame, articles: pd.DataFrame, sentences
 
 
 def disagreement_flags(claims: pd.DataFrame) -> pd.Series:
-    """Claims with claim_group, source, value, vague -> bool Series: another source in the group gives another value.
+    """Claims with claim_group, source, value, vague -> bool Series: the claim is its source's count for the event
+    (the largest it gives, as a total includes its parts: "14 killed, four of them in one strike") and another
+    source's count differs.
 
     Vague magnitudes neither disagree nor make others disagree (their value is a magnitude base, not a claim).
     """
     out = pd.Series(False, index=claims.index)
     precise = claims[~claims["vague"].astype(bool)]
     for _, grp in precise.groupby("claim_group", sort=False):
-        if grp["source"].nunique() < 2 or grp["value"].nunique() < 2:
+        if grp["source"].nunique() < 2:
+            continue
+        tolls = grp.groupby("source")["value"].max()
+        if tolls.nunique() < 2:
             continue
         for i, r in grp.iterrows():
-            others = grp[grp["source"] != r["source"]]
-            out.at[i] = bool((others["value"] != r["value"]).any())
+            out.at[i] = bool(r["value"] == tolls[r["source"]])
     return out
 
 
@@ -386,8 +417,7 @@ def disagreements(claims: pd.DataFrame) -> pd.DataFrame:
     cols = ["claim_group", "source", "value", "qualifier", "text", "article_id", "start"]
     if claims.empty:
         return pd.DataFrame(columns=cols)
-    groups = set(claims.loc[claims["disagrees"].astype(bool), "claim_group"])
-    sub = claims[claims["claim_group"].isin(groups) & ~claims["vague"].astype(bool)]
+    sub = claims[claims["disagrees"].astype(bool)]
     return sub[cols].sort_values(["claim_group", "value", "source"], kind="stable").reset_index(drop=True)
 
 

@@ -22,6 +22,7 @@ from workbench.annotate import numbers
     ("two dozen", 24.0),
     ("a hundred", 100.0),
     ("half a million", 500000.0),
+    ("a quarter of a million", 250000.0),
     ("Eleven", 11.0),
 ])
 def test_parse_number(phrase, value):

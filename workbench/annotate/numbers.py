@@ -59,7 +59,7 @@ def load_numbers(path: str | Path = NUMBERS_YAML) -> Numbers:
     # A number is followed by no "-x" or ":x" (it is part of a word, code or clock time), no further digit, and
     # no percent sign.
     pattern = (rf"\b(?:(?P<vague>{phrase_trie(vague)})\b"
-               rf"|(?P<frac>{phrase_trie(fractions)})\s+an?\s+(?P<fmag>{mag})\b"
+               rf"|(?:an?\s+)?(?P<frac>{phrase_trie(fractions)})\s+(?:of\s+)?an?\s+(?P<fmag>{mag})\b"
                rf"|(?P<digits>{DIGITS})(?:[\s-]?(?P<dmag>{mag})\b)?"
                rf"|(?:an?\s+(?=(?:{mag})\b))?(?P<words>{wordseq})\b)"
                r"(?![-:/]\w|[.,]?\d|\s*%|\s*per\s*cent)")
