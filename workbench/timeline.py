@@ -352,8 +352,8 @@ def figure_claims_table(figures: pd.DataFrame, articles: pd.DataFrame, sentences
         if r["scope"] and r["_art_date"]:  # a scoped toll: its family and scope (and place, unless the whole war)
             family = cfg["family_of"].get(kind, kind)
             r["_key"], r["_date"] = f"{family}/{r['scope']}", r["_art_date"]
-            if r["scope"] in wide:
-                r["_places"] = []
+            if r["scope"] in wide:  # a toll of the whole war names no place; one that does counts there only
+                r["_places"] = [f"in {p}" for p in r["_sent_places"]]
         elif r["_sent_date"] and len(r["_sent_date"]) == 10 and r["_sent_places"]:
             r["_key"], r["_places"], r["_date"] = kind, r["_sent_places"], r["_sent_date"]  # an incident
         else:  # no place or no date from the text: nothing says another claim is about the same event

@@ -358,3 +358,8 @@ def test_a_month_as_period_keeps_the_count(nlp):
 def test_year_shaped_count_of_people_after_the_stays(nlp):
     r = one(nlp, "The militants took the 2000 civilians as human shields.")
     assert r["value"] == 2000.0
+
+
+def test_others_after_a_number_keep_its_own_event(nlp):
+    rows = run(nlp, "Two children killed 5 others injured in the shelling.")
+    assert [(r["value"], r["what"]) for r in rows] == [(2.0, "children_killed"), (5.0, "wounded")]

@@ -359,7 +359,8 @@ def decide_what(noun: str | None, event: str | None, cues: FigureCues) -> str:
     return noun or event or "count"
 
 
-_AUX = re.compile(r"(?:\s+(?:were|was|are|is|have|has|had|been|being|reportedly|also))*\s+$|\s*$", re.I)
+_AUX = re.compile(r"(?:\s+(?:others?|more|were|was|are|is|have|has|had|been|being|reportedly|also))*\s+$|\s*$",
+                  re.I)  # "12 others were injured": the number's own event after it
 
 
 def _event_adjacent(text: str, ns: int, ne: int, events: Events, cues: FigureCues) -> str | None:
