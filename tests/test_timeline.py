@@ -293,7 +293,7 @@ def test_same_incident_told_by_two_sources_disagrees():
     claims = incident_claims("Shelling killed 12 civilians on Friday in Maarat.",
                              "Shelling killed 15 civilians on Friday in Maarat.", "2019-08-30", "2019-08-31")
     assert claims["claim_group"].nunique() == 1 and claims["disagrees"].all()
-    assert claims["claim_group"].iloc[0] == "civilians_killed/Maarat/2019-08-30"
+    assert claims["claim_group"].iloc[0] == "civilians_killed/by ground/Maarat/2019-08-30"
 
 
 def test_incidents_at_other_places_or_dates_do_not_group():

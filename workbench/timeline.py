@@ -66,6 +66,8 @@ def load_config(path: str | Path = TIMELINE_YAML) -> dict:
                        for scope, words in cfg["scopes"].items()}
     cfg["cumulative_rx"] = re.compile(r"\b(?:" + "|".join(re.escape(c).replace(r"\ ", r"\s+(?:\w+\s+)?")
                                                            for c in cfg["cumulative_cues"]) + r")\b", re.I)
+    cfg["means_rx"] = [(m, re.compile(r"\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+                                       + r")\b", re.I)) for m, words in (cfg.get("means") or {}).items()]
     cfg["general_noun_set"] = frozenset(w.lower() for w in cfg.get("general_nouns", []))
     from .annotate.numbers import load_numbers
     nums = load_numbers()
@@ -147,6 +149,15 @@ def sentence_scope(sentence: str, *, cfg: dict | None = None) -> str | None:
             # a count over the scope runs up to now ("has killed", "since"); "24 were killed on Tuesday in Syria's
             # war" tells one incident of it
             return scope if cfg["cumulative_rx"].search(sentence) else None
+    return None
+
+
+def sentence_means(sentence: str, *, cfg: dict | None = None) -> str | None:
+    """The means of attack a sentence names (first listed wins: "chemical", "bomb", "air", "ground") -> or None."""
+    cfg = cfg or load_config()
+    for means, rx in cfg["means_rx"]:
+        if rx.search(sentence):
+            return means
     return None
 
 
@@ -332,7 +343,7 @@ def figure_claims_table(figures: pd.DataFrame, articles: pd.DataFrame, sentences
             "attributed_to": credited, "text": f.text, "vague": vague,
             "scope": sentence_scope(sent, cfg=cfg) if sent else None,
             "_since": _since_value(sent, s0, tx, cfg) if sent else None,
-            "_sent_date": _anchor(tx),
+            "_sent_date": _anchor(tx), "_sentence": sent,
             # a toll over a scope is dated by the article's own dateline (else its publication date)
             "_art_date": art_dates.get(aid) or (published.isoformat() if isinstance(published, dt.date) else None),
             "_sent_places": sent_places.get((aid, s0), []),
@@ -355,7 +366,11 @@ def figure_claims_table(figures: pd.DataFrame, articles: pd.DataFrame, sentences
             if r["scope"] in wide:  # a toll of the whole war names no place; one that does counts there only
                 r["_places"] = [f"in {p}" for p in r["_sent_places"]]
         elif r["_sent_date"] and len(r["_sent_date"]) == 10 and r["_sent_places"]:
-            r["_key"], r["_places"], r["_date"] = kind, r["_sent_places"], r["_sent_date"]  # an incident
+            # an incident: its kind, means of attack, place and day ("a gas attack" and "rocket fire" on Aleppo the
+            # same day are two events)
+            means = sentence_means(r["_sentence"], cfg=cfg)
+            r["_key"] = f"{kind}~{means}" if means else kind
+            r["_places"], r["_date"] = r["_sent_places"], r["_sent_date"]
         else:  # no place or no date from the text: nothing says another claim is about the same event
             r["_key"], r["_date"] = None, r["_sent_date"] or r["_art_date"]
     events = _events(rows, {True: int(cfg.get("scope_window_days", 7)), False: int(cfg.get("event_window_days", 1))})
@@ -377,7 +392,7 @@ def figure_claims_table(figures: pd.DataFrame, articles: pd.DataFrame, sentences
             family, _, scope = r["_key"].rpartition("/")
             r["claim_group"] = f"{family}/{scope}{at}/{first_date[ev]}"
         else:
-            r["claim_group"] = f"{r['_key']}{at}/{first_date[ev]}"
+            r["claim_group"] = f"{r['_key'].replace('~', '/by ')}{at}/{first_date[ev]}"
         own = cfg["own_source"].get(str(r["outlet"]).lower())
         if r["attributed_to"] is not None and r["attributed_to"] == own:
             r["attributed_to"] = None  # an agency crediting itself ("SANA said" in SANA's own copy)

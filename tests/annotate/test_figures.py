@@ -363,3 +363,8 @@ def test_year_shaped_count_of_people_after_the_stays(nlp):
 def test_others_after_a_number_keep_its_own_event(nlp):
     rows = run(nlp, "Two children killed 5 others injured in the shelling.")
     assert [(r["value"], r["what"]) for r in rows] == [(2.0, "children_killed"), (5.0, "wounded")]
+
+
+def test_the_event_right_after_a_counted_noun_wins(nlp):
+    rows = run(nlp, "Nine people were killed and more than 10 people were injured.")
+    assert [(r["value"], r["what"]) for r in rows] == [(9.0, "killed"), (10.0, "wounded")]

@@ -363,11 +363,19 @@ _AUX = re.compile(r"(?:\s+(?:others?|more|were|was|are|is|have|has|had|been|bein
                   re.I)  # "12 others were injured": the number's own event after it
 
 
-def _event_adjacent(text: str, ns: int, ne: int, events: Events, cues: FigureCues) -> str | None:
-    """The class of an event cue touching a bare number ("killed 12", "1,200 wounded", "17 were injured") or None."""
+def _event_after(text: str, ne: int, events: Events) -> str | None:
+    """The class of an event cue right after a figure, across auxiliaries ("10 people were injured") or None."""
     i = bisect.bisect_left(events.starts, ne)
     if i < len(events.starts) and events.starts[i] - ne <= 30 and _AUX.fullmatch(text, ne, events.starts[i]):
         return events.classes[i]
+    return None
+
+
+def _event_adjacent(text: str, ns: int, ne: int, events: Events, cues: FigureCues) -> str | None:
+    """The class of an event cue touching a bare number ("killed 12", "1,200 wounded", "17 were injured") or None."""
+    after = _event_after(text, ne, events)
+    if after is not None:
+        return after
     j = bisect.bisect_left(events.ends, ns + 1) - 1
     if j >= 0 and events.ends[j] <= ns:
         gap = text[events.ends[j]:ns]
@@ -543,6 +551,8 @@ def find_figures(doc: Doc, cues: FigureCues | None = None) -> list[Figure]:
                 continue
             if pre:
                 noun = pre
+        else:  # "nine were killed and more than 10 people were injured": the cue right after wins over "killed"
+            adjacent = _event_after(text, np.end(), events)
         start = qual[0] if qual else ns
         end = np.end() if np else ne
         bounds = sentence_bounds(doc, ns)
