@@ -406,3 +406,18 @@ def test_generic_terror_words_take_the_perpetrator_the_text_gives(nlp, text, act
 
 def test_a_place_before_a_possessive_does_not_own_the_term(nlp):
     assert rows(nlp, "Fighters from Lebanon's Iranian-backed Hezbollah arrived.") == [("Fighters", "IRAN_AXIS", None)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("A Kurdish-led Democratic Forces (SDF) fighter walked in.", [("fighter", "KURDISH_FORCES", None)]),
+    ("Islamists and Kurdish militants have clashed since 2012.", [("militants", "KURDISH_FORCES", None)]),
+    ("He compared the strikes to Nazi forces in the 1930s.", [("forces", "OTHER_STATE", "Germany")]),
+    ("A US-led anti-terror coalition struck the town.", [("terror", "UNKNOWN", None)]),
+])
+def test_owner_kinds_found_on_real_text(nlp, text, expected):
+    assert rows(nlp, text) == expected
+
+
+def test_a_stripped_possessive_names_a_jihadist_group(nlp):
+    got = rows(nlp, "Tabqa lies near Daeshs capital. In Iraq the extremist group is losing ground.")
+    assert got == [("extremist", "JIHADISTS", None)]

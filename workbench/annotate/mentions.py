@@ -157,6 +157,9 @@ class _Cues:
         self.aliases = {h(k): v for k, v in book.aliases.items()}
         # "Assads", "Syrias": possessives whose apostrophe a corpus stripped (capitalised, so "Turks" stays a people)
         self.alias_possessive = {h(k + "s"): v for k, v in book.aliases.items() if not k.endswith("s")}
+        # adjectives naming an armed group rather than a state: they set the actor even of terms that take no
+        # nationality ("Kurdish militants")
+        self.groups = {h(k.lower()): v for k, v in (cues.get("group_adjectives") or {}).items()}
         self.alias_text = book.aliases
         self.backed, self.backed_words = hs(words("backed")), frozenset(w.lower() for w in words("backed"))
         self.backed_map = (cues.get("backed") or {}).get("map", {})
@@ -347,6 +350,8 @@ class _Resolver:
             return i, i + 1, c.aliases[low]
         if low in c.alias_possessive and self.capitalised(i):
             return i, i + 1, c.alias_possessive[low]
+        if low in c.groups and self.capitalised(i):
+            return i, i + 1, c.groups[low]  # "Kurdish militants": a people's armed group, whatever the term
         if low in c.no_unit:  # possessive, hyphen or filler
             return None
         joined = c.joined(low)
@@ -386,6 +391,8 @@ class _Resolver:
         """The term's own noun phrase, read leftwards over modifiers: "Iranian-backed", "anti-government", "US"."""
         c = self.c
         i = span.start - 1
+        if i >= 1 and self.lower[i] in c.hyphens and self.lower[i - 1] in c.anti:
+            return None  # "the US-led anti-terror coalition": what "anti-" opposes is not owned by the words before
         steps = 0
         saw_allied = False
         while i >= sent[0] and steps < 8:
@@ -496,6 +503,8 @@ class _Resolver:
         starts = self.jihadist_ent_starts
         if bisect.bisect_left(starts, lo) < bisect.bisect_left(starts, sent[1]):
             return True  # a jihadist group starts in [lo, sentence end)
+        if any(c.alias_possessive.get(self.lower[j]) == JIHADISTS and self.capitalised(j) for j in range(lo, sent[1])):
+            return True  # "Daeshs de facto capital": a jihadist group named with a stripped possessive
         starts = self.jihadist_term_starts
         hi = bisect.bisect_left(starts, sent[1])
         # another jihadist term starts in the sentence (starts are distinct: at most two looks)
