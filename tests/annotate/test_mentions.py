@@ -421,3 +421,19 @@ def test_owner_kinds_found_on_real_text(nlp, text, expected):
 def test_a_stripped_possessive_names_a_jihadist_group(nlp):
     got = rows(nlp, "Tabqa lies near Daeshs capital. In Iraq the extremist group is losing ground.")
     assert got == [("extremist", "JIHADISTS", None)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The alliance of Kurdish and Arab fighters broke into the town.", [("fighters", "KURDISH_FORCES", None)]),
+    ("A terrorist rocket attack hit the market.", [("terrorist", "UNKNOWN", None)]),
+    ("Three died in a terrorist car bomb attack.", [("terrorist", "UNKNOWN", None)]),
+    ("Russia has lost 12 soldiers in the war.", [("soldiers", "RUSSIA", None)]),
+    ("Villagers are joining forces with the army.", [("army", "SYRIAN_STATE", None)]),
+    ("Turkey-backed militants shelled the town.", [("militants", "ARMED_OPPOSITION", None)]),
+])
+def test_more_kinds_found_on_real_text(nlp, text, expected):
+    assert rows(nlp, text) == expected
+
+
+def test_a_state_name_as_adjective_owns_no_term_that_takes_no_nationality(nlp):
+    assert rows(nlp, "Then eight Syria militants surrendered.") == [("militants", "ARMED_OPPOSITION", None)]

@@ -192,6 +192,7 @@ class _Cues:
         self.generic_specs = {t: replace(spec, default=spec.generic_default) for t, spec in book.terms.items()
                               if spec.generic_before}
         self.generic_before = {t: hs(spec.generic_before) for t, spec in book.terms.items()}
+        self.generic_fillers = hs(cues.get("generic_fillers") or [])
         self.held_after = {t: frozenset(tuple(h(w) for w in p) for p in spec.held_after)
                            for t, spec in book.terms.items()}
         self.name_descriptors = hs(cues.get("name_descriptors") or []) | hs(cues.get("nationality") or {}) | frozenset(
@@ -334,12 +335,19 @@ class _Resolver:
         return bisect.bisect_left(self.idx, s), bisect.bisect_left(self.idx, e)
 
     # --- cue units -------------------------------------------------------------------------------------------
-    def _unit(self, i: int, *, nationality: bool) -> tuple[int, int, str] | None:
-        """The actor-bearing unit covering token i -> (start, end, actor) or None."""
+    def _unit(self, i: int, *, nationality: bool, adjective: bool = False) -> tuple[int, int, str] | None:
+        """The actor-bearing unit covering token i -> (start, end, actor) or None (`adjective`: i stands in the term's
+        own noun phrase, before it)."""
         c = self.c
         ent = self.ent_at.get(i)
-        if ent is not None and (nationality or ent.label != "NORP"):
-            return ent.start, ent.end, ent.actor
+        if ent is not None:
+            if nationality or ent.label not in ("NORP", "GPE") or not adjective or (
+                    ent.end < self.n and self.lower[ent.end] in c.in_phrase):
+                return ent.start, ent.end, ent.actor
+            if ent.label == "GPE":
+                # a state's name used as an adjective owns no term that takes no nationality ("Syria militants"),
+                # unless a modifier follows it ("Turkey-backed militants", "Syria's militants")
+                return None
         term = self.term_at.get(i)
         if term is not None and term.start in self.actor_of:
             return term.start, term.end, self.actor_of[term.start]
@@ -396,7 +404,7 @@ class _Resolver:
         steps = 0
         saw_allied = False
         while i >= sent[0] and steps < 8:
-            unit = self._unit(i, nationality=spec.nationality)
+            unit = self._unit(i, nationality=spec.nationality, adjective=True)
             if unit is not None:
                 actor = self._effective(*unit)
                 if self._accept(spec, actor):
@@ -413,6 +421,11 @@ class _Resolver:
             if low in c.allied:
                 saw_allied = True
             if low not in c.in_phrase:
+                if (self.capitalised(i) and i - 2 >= sent[0] and self.lower[i - 1] in c.coord
+                        and self._unit(i - 2, nationality=spec.nationality, adjective=True) is not None):
+                    i -= 2  # "Kurdish and Arab fighters": two adjectives of one noun phrase
+                    steps += 1
+                    continue
                 break
             i -= 1
             steps += 1
@@ -455,6 +468,19 @@ class _Resolver:
                 return actor if self._accept(spec, actor) else None
             i += 1
         return None
+
+    def _generic_event_after(self, span: _Term) -> bool:
+        """Whether an event noun follows the term, across up to two words of how ("terrorist rocket attack")."""
+        c = self.c
+        nouns = c.generic_before[span.label_]
+        if not nouns:
+            return False
+        for j in range(span.end, min(self.n, span.end + 3)):
+            if self.lower[j] in nouns:
+                return True
+            if self.lower[j] not in c.generic_fillers:
+                return False
+        return False
 
     def _possessive_after(self, j: int) -> bool:
         """Whether a possessive ends the unit ending before token j ("Lebanon 's", or one token "Lebanon‘s")."""
@@ -544,8 +570,8 @@ class _Resolver:
             pass  # "the hills were cleared of terrorism": those who held them, the term's default
         elif variant is not None:
             spec = variant  # "terrorism", "terror": no side by default, a nationality names the state
-        elif span.end < self.n and self.lower[span.end] in c.generic_before[span.label_]:
-            spec = c.generic_specs[span.label_]  # "a terrorist attack": who attacked is not said
+        elif self._generic_event_after(span):
+            spec = c.generic_specs[span.label_]  # "a terrorist (car bomb) attack": who attacked is not said
         toks = self._sent_tokens.get(sent_chars)
         if toks is None:
             toks = self._sent_tokens[sent_chars] = (bisect.bisect_left(self.idx, sent_chars[0]),
