@@ -437,3 +437,13 @@ def test_more_kinds_found_on_real_text(nlp, text, expected):
 
 def test_a_state_name_as_adjective_owns_no_term_that_takes_no_nationality(nlp):
     assert rows(nlp, "Then eight Syria militants surrendered.") == [("militants", "ARMED_OPPOSITION", None)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The army and militias shelled the town.", [("army", "SYRIAN_STATE", None), ("militias", "SYRIAN_STATE", None)]),
+    ("A blast killed fighters from Syrian opposition groups.",
+     [("fighters", "ARMED_OPPOSITION", None), ("opposition", "ARMED_OPPOSITION", None)]),
+    ("Two died in terrorist rocket and sniper attacks.", [("terrorist", "UNKNOWN", None)]),
+])
+def test_coordination_and_post_modifiers(nlp, text, expected):
+    assert rows(nlp, text) == expected

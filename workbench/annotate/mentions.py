@@ -63,7 +63,8 @@ class TermSpec:
     generic_before: frozenset[str] = frozenset()
     generic_default: str = UNKNOWN
     appositive: bool = False
-    held_after: tuple[tuple[str, ...], ...] = ()  # "cleared of terrorism": those who held the place, the default
+    held_after: tuple[tuple[str, ...], ...] = ()
+    coordinated: bool = False  # takes the actor of a term coordinated before it ("the army and militias")  # "cleared of terrorism": those who held the place, the default
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ def load_codebook(path: str | Path = CODEBOOK_YAML) -> Codebook:
             generic_default=spec.get("generic_default", UNKNOWN),
             appositive=bool(spec.get("appositive", False)),
             held_after=tuple(tuple(p.lower().split()) for p in spec.get("held_after") or []),
+            coordinated=bool(spec.get("coordinated", False)),
         )
     aliases = {}
     for actor, spec in (raw.get("actors") or {}).items():
@@ -447,6 +449,9 @@ class _Resolver:
             if self.punct(i) and self.lower[i] not in c.hyphens and self.lower[i] not in c.possessive:
                 return None
             unit = self._unit(i, nationality=spec.nationality)
+            if unit is not None and unit[1] - unit[0] == 1 and self._term_within(unit[1], 2, stop):
+                i = unit[1]  # "fighters from Syrian opposition groups": the later term, not the adjective, owns them
+                continue
             if unit is not None and locative and not self._named_group(unit[0]):
                 i = unit[1]
                 continue
@@ -475,12 +480,25 @@ class _Resolver:
         nouns = c.generic_before[span.label_]
         if not nouns:
             return False
-        for j in range(span.end, min(self.n, span.end + 3)):
+        for j in range(span.end, min(self.n, span.end + 4)):
             if self.lower[j] in nouns:
                 return True
             if self.lower[j] not in c.generic_fillers:
                 return False
         return False
+
+    def _term_within(self, j: int, k: int, stop: int) -> bool:
+        """Whether a designation term starts within `k` tokens from token j (before `stop`)."""
+        return any(t in self.term_at for t in range(j, min(stop, j + k)))
+
+    def _coordinated(self, span: _Term) -> str | None:
+        """The actor of a designation coordinated right before the term ("the army and militias") or None."""
+        j = span.start - 1
+        if j >= 1 and self.lower[j] in self.c.coord:
+            left = self.term_at.get(j - 1)
+            if left is not None and left.start in self.actor_of:
+                return self.actor_of[left.start]
+        return None
 
     def _possessive_after(self, j: int) -> bool:
         """Whether a possessive ends the unit ending before token j ("Lebanon 's", or one token "Lebanon‘s")."""
@@ -578,6 +596,8 @@ class _Resolver:
                                                     bisect.bisect_left(self.idx, sent_chars[1]))
         sent = (min(toks[0], span.start), max(toks[1], span.end))
         actor = self._left(span, spec, sent) or self._right(span, spec, sent)
+        if actor is None and spec.coordinated:
+            actor = self._coordinated(span)  # "the troops and militiamen": the side of the troops
         if actor is None and spec.appositive and span.end < sent[1]:
             unit = self._unit(span.end, nationality=False)  # "the terrorist Assad": the name it calls so
             actor = unit[2] if unit is not None else None
