@@ -9,8 +9,8 @@ disagreements). Prints:
   whose labelled toll (total or civilians) is the value of one of the article's killed-type figures, with its
   95% Wilson interval (`--misses` lists the articles where it is not);
 - year-valued figures: figures whose value is a plausible year (1900-2100) written as four digits;
-- designation precision per actor from a judged sheet (`--judged`: CSV with a `correct` column of 1/0), with 95%
-  Wilson intervals;
+- designation precision per actor from a judged sheet (`--judged`: a `workbench sample` sheet with `judgement`
+  correct/wrong), unweighted, with 95% Wilson intervals (`workbench validity` weights strata by size);
 - the top N flagged disagreements (`--disagreements N`): groups ranked by how many sources take part.
 """
 from __future__ import annotations
@@ -64,7 +64,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("dir")
     ap.add_argument("--fakes", default=str(DEFAULT_FAKES))
-    ap.add_argument("--judged", help="judged mentions sheet (CSV with actor and correct columns)")
+    ap.add_argument("--judged", help="judged mentions sheet (workbench sample layout: actor, judgement columns)")
     ap.add_argument("--misses", action="store_true", help="list articles whose labelled toll was not found")
     ap.add_argument("--years", action="store_true", help="list year-valued figures")
     ap.add_argument("--disagreements", type=int, default=0, help="print the top N disagreement groups")
@@ -94,7 +94,8 @@ def main() -> None:
             print(f"  {r.article_id} {r.text!r} {r.what}")
     if args.judged:
         sheet = pd.read_csv(args.judged)
-        sheet = sheet[sheet["correct"].notna()]
+        sheet = sheet[sheet["judgement"].isin(["correct", "wrong"])].assign(
+            correct=lambda d: (d["judgement"] == "correct").astype(int))
         print(f"designation precision, judged sample of {len(sheet)} mention rows ({args.judged}):")
         for actor, grp in [("ALL", sheet), *sorted(sheet.groupby("actor"))]:
             k, n = int(grp["correct"].sum()), len(grp)
