@@ -8,7 +8,7 @@ from spacy.tokens import Span
 from spacy.util import filter_spans
 
 from workbench.annotate.base import token_starts
-from workbench.annotate.mentions import longest_matches
+from workbench.annotate.spans import longest_matches
 
 
 def longest_matches_reference(matches):

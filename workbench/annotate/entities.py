@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span
 from ..config import GAZETTEER_CSV
 from .base import doc_text, token_starts
 from .gazetteer import GazRow, acronym_key, load_gazetteer, read_rows
-from .mentions import longest_matches
+from .spans import longest_matches
 
 SPANS_KEY = "wb_entities"
 ROWS_KEY = "wb_entity_rows"  # doc.user_data: [(start token, end token, label, canonical, actor)]

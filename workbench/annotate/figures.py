@@ -25,13 +25,14 @@ import yaml
 from spacy.attrs import LIKE_NUM
 from spacy.language import Language
 from spacy.strings import hash_string
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from ..blocks import CONTENT_KINDS
 from ..config import DATA_DIR, NUMBERS_YAML
 from .base import (block_starts, doc_blocks, doc_lower, doc_text, phrase_trie, sentence_bounds, token_lowers,
                    token_starts)
 from .numbers import Numbers, load_numbers, match_value
+from .spans import token_spans
 
 FIGURES_YAML = DATA_DIR / "figures.yaml"
 SPANS_KEY = "wb_figures"
@@ -337,13 +338,16 @@ def is_day(m: re.Match, value: float, text: str, cues: FigureCues, noun: str | N
     if span is None or span[1] - span[0] > 2 or not 1 <= value <= 31:
         return False
     start, end = span
-    month = _WORD_BEFORE.search(text, max(0, start - 16), start)
-    if month is not None and not (month.start() > 0 and text[month.start() - 1].isalpha()) \
-            and _is_month(month.group(1), cues):
-        if noun is None:
-            return True
-        prev = _WORD_BEFORE.search(text, max(0, month.start() - 16), month.start())
-        return prev is None or prev.group(1).lower() not in cues.month_periods
+    # Plain slicing and splitting, not a regex search: this runs for every small number of the corpus.
+    lo = max(0, start - 30)
+    head = text[lo:start]
+    words = head.split() if head[-1:].isspace() else []
+    if words and (len(words) > 1 or lo == 0 or text[lo - 1].isspace()):
+        month = words[-1]
+        if _is_month(month[:-1] if month.endswith(".") else month, cues) and month[:1].isalpha():
+            if noun is None:
+                return True
+            return len(words) < 2 or words[-2].lower() not in cues.month_periods
     return noun is None and month_after(text, end, cues)
 
 
@@ -535,7 +539,8 @@ def find_figures(doc: Doc, cues: FigureCues | None = None) -> list[Figure]:
         noun = (cues.noun_class.get(np.group("noun")) or cues.noun_class[_key(np.group("noun"))]) if np else None
         if np and np.group("of") and not (vague or _ends_in_magnitude(m)) and noun not in cues.partitive_classes:
             np = noun = None  # "one of the ..." / "two of the villages": a partitive, not a count ("12 of the dead" is)
-        if digits and (is_year(m, value, text, cues, noun) or is_day(m, value, text, cues, noun)):
+        if digits and ((len(digits) == 4 and is_year(m, value, text, cues, noun))
+                       or (len(digits) <= 2 and is_day(m, value, text, cues, noun))):
             continue  # "the 2014 air strikes", "Mon Jul 18 2016", "on August 31 killed", "the Sept. 11 attacks"
         if np is None and not nxt.isdisjoint(rx.notc_words) and rx.not_counted_re.match(src, ne):
             continue  # "two senior opposition sources", "10 days", "0300 GMT"
@@ -570,29 +575,6 @@ def find_figures(doc: Doc, cues: FigureCues | None = None) -> list[Figure]:
         out.append(Figure(aid, start, end, text[start:end], float(value), what, unit, qualifier,
                           vague, bounds[0], bounds[1]))
     return out
-
-
-def token_spans(doc: Doc, items: list[tuple[int, int, str]]) -> list[Span]:
-    """(start char, end char, label) items -> Spans over the tokens they touch (char_span "expand" semantics).
-
-    Why not `doc.char_span`: it builds Token objects for its checks on every call. A token owns the characters
-    from its start to the next token's start (its trailing space included), so a binary search on the cached
-    token offsets finds the same tokens; only a start falling inside a token needs that token's length.
-    """
-    if not items:
-        return []
-    idx = token_starts(doc)
-    n_chars = len(doc_text(doc))
-    first = (np.searchsorted(idx, [s for s, _, _ in items], side="right") - 1).tolist()
-    last = (np.searchsorted(idx, [e - 1 for _, e, _ in items], side="right") - 1).tolist()
-    spans = []
-    for (s, e, label), a, b in zip(items, first, last):
-        if a < 0 or b < 0 or s >= n_chars or e - 1 >= n_chars:
-            continue  # char_span finds no token for a character outside the text
-        if s != idx[a] and s == idx[a] + len(doc[a]):
-            a += 1  # the start is the token's trailing space: the span begins with the next token
-        spans.append(Span(doc, a, b + 1, label=label))
-    return spans
 
 
 class FigureFinder:

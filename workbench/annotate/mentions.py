@@ -13,10 +13,10 @@ import bisect
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
 import yaml
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -26,6 +26,7 @@ from ..blocks import CONTENT_KINDS
 from ..config import CODEBOOK_YAML
 from .base import (block_kind_at, block_kinds_at, doc_text, in_content, sentence_bounds, sentence_bounds_at,
                    token_lowers, token_starts)
+from .spans import longest_matches
 
 SPANS_KEY = "wb_mentions"
 ENTITIES_KEY = "wb_entities"
@@ -130,6 +131,8 @@ def codebook_to_patterns(path: str | Path = CODEBOOK_YAML) -> list[dict]:
 def split_actor(actor: str) -> tuple[str, str | None]:
     """An actor as resolved ("OTHER_STATE:Iraq", "RUSSIA") -> (actor id, detail or None): the detail is the state of
     OTHER_STATE (v3, the mentions' `actor_detail`)."""
+    if ":" not in actor:
+        return actor, None
     base, _, detail = actor.partition(":")
     return base, detail or None
 
@@ -161,6 +164,8 @@ class _Cues:
         self.alias_possessive = {h(k + "s"): v for k, v in book.aliases.items() if not k.endswith("s")}
         # adjectives naming an armed group rather than a state: they set the actor even of terms that take no
         # nationality ("Kurdish militants")
+        self.jihadist_possessive = np.array(sorted(k for k, v in self.alias_possessive.items() if v == JIHADISTS),
+                                            dtype=np.uint64)
         self.groups = {h(k.lower()): v for k, v in (cues.get("group_adjectives") or {}).items()}
         self.alias_text = book.aliases
         self.backed, self.backed_words = hs(words("backed")), frozenset(w.lower() for w in words("backed"))
@@ -195,6 +200,8 @@ class _Cues:
                               if spec.generic_before}
         self.generic_before = {t: hs(spec.generic_before) for t, spec in book.terms.items()}
         self.generic_fillers = hs(cues.get("generic_fillers") or [])
+        self.generic_labels = frozenset(t for t, spec in book.terms.items()
+                                        if spec.variant_defaults or spec.generic_before or spec.held_after)
         self.held_after = {t: frozenset(tuple(h(w) for w in p) for p in spec.held_after)
                            for t, spec in book.terms.items()}
         self.name_descriptors = hs(cues.get("name_descriptors") or []) | hs(cues.get("nationality") or {}) | frozenset(
@@ -231,51 +238,6 @@ class _Term(NamedTuple):
     start_char: int
 
 
-_START = itemgetter(1)
-
-
-def _longest_first(cluster: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """The `filter_spans` policy on a few matches: longest first, then leftmost; keep what overlaps nothing kept."""
-    taken: set[int] = set()
-    keep = []
-    for m in sorted(cluster, key=lambda m: (m[1] - m[2], m[1])):
-        if taken.isdisjoint(range(m[1], m[2])):
-            keep.append(m)
-            taken.update(range(m[1], m[2]))
-    keep.sort(key=_START)
-    return keep
-
-
-def longest_matches(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """Matcher output (key, start, end) -> non-overlapping matches, longest first then leftmost, sorted by start.
-
-    Same policy as `spacy.util.filter_spans`, on tuples. Matches that overlap nothing are kept as they are, so the
-    policy runs only on each run of overlapping matches (a match never competes with one outside its run): one
-    sweep by start with the run's furthest end instead of a set test per token of every match. Ties (same start and
-    length) keep the input order, as the stable sorts of `filter_spans` do.
-    """
-    out: list[tuple[int, int, int]] = []
-    run: list[tuple[int, int, int]] = []
-    end = -1
-    for m in sorted(matches, key=_START):  # matcher output is sorted by start already: a linear-time sort
-        if m[1] >= end:  # starts after every match of the current run: the run is complete
-            if len(run) == 1:
-                out.append(run[0])
-            elif run:
-                out += _longest_first(run)
-            run = [m]
-            end = m[2]
-        else:
-            run.append(m)
-            if m[2] > end:
-                end = m[2]
-    if len(run) == 1:
-        out.append(run[0])
-    elif run:
-        out += _longest_first(run)
-    return out
-
-
 class _Ent(NamedTuple):
     """An entity of the Doc as plain values (iterating a SpanGroup builds a Span per item: costly)."""
 
@@ -309,12 +271,14 @@ class _Resolver:
         # token index -> entity span carrying an actor (entity rows are plain tuples: a named tuple only where needed)
         # A named organisation that is no party in the codebook ("SDF fighters", "UN troops") still owns the terms
         # it modifies: it takes part as UNKNOWN rather than letting the term fall back to its default actor.
-        self.ents = [_Ent(*e[:4], f"{e[4]}:{e[3]}" if e[4] == OTHER_STATE else e[4]) if e[4] else _Ent(*e[:4], UNKNOWN)
-                     for e in ents if e[4] or e[2] == "ORG"]
+        self.ents = [(_Ent._make(e) if e[4] != OTHER_STATE else _Ent(*e[:4], f"{OTHER_STATE}:{e[3]}")) if e[4]
+                     else _Ent(*e[:4], UNKNOWN) for e in ents if e[4] or e[2] == "ORG"]
         self.ent_at: dict[int, _Ent] = {i: e for e in self.ents for i in range(e.start, e.end)}
         self.jihadist_ent_starts = sorted(e.start for e in self.ents if e.actor == JIHADISTS)
         self.place_at = {e[1] - 1 for e in ents if not e[4] and e[2] == "GPE"}
         self._sent_tokens: dict[tuple[int, int], tuple[int, int]] = {}  # sentence chars -> tokens (terms share them)
+        self.jihadist_possessive: list[int] | None = None  # token indices, found on first need
+        self.lower_arr: np.ndarray | None = None  # LOWER as an array, set by the component
         self.set_terms([])
 
     def set_terms(self, terms: list[_Term]) -> None:
@@ -358,12 +322,12 @@ class _Resolver:
             return i, i + 1, c.nationality[low]
         if low in c.aliases and self.capitalised(i):
             return i, i + 1, c.aliases[low]
+        if low in c.no_unit:  # possessive, hyphen or filler
+            return None
         if low in c.alias_possessive and self.capitalised(i):
             return i, i + 1, c.alias_possessive[low]
         if low in c.groups and self.capitalised(i):
             return i, i + 1, c.groups[low]  # "Kurdish militants": a people's armed group, whatever the term
-        if low in c.no_unit:  # possessive, hyphen or filler
-            return None
         joined = c.joined(low)
         if joined is not None and joined[1] in c.modifier_text:
             head = joined[0]
@@ -394,7 +358,8 @@ class _Resolver:
 
     @staticmethod
     def _accept(spec: TermSpec, actor: str | None) -> bool:
-        return actor is not None and (spec.open_to is None or _base(actor) in spec.open_to)
+        return actor is not None and (spec.open_to is None or actor in spec.open_to
+                                      or (":" in actor and _base(actor) in spec.open_to))
 
     # --- resolution steps --------------------------------------------------------------------------------------
     def _left(self, span: _Term, spec: TermSpec, sent: tuple[int, int]) -> str | None:
@@ -423,7 +388,7 @@ class _Resolver:
             if low in c.allied:
                 saw_allied = True
             if low not in c.in_phrase:
-                if (self.capitalised(i) and i - 2 >= sent[0] and self.lower[i - 1] in c.coord
+                if (i - 2 >= sent[0] and self.lower[i - 1] in c.coord and self.capitalised(i)
                         and self._unit(i - 2, nationality=spec.nationality, adjective=True) is not None):
                     i -= 2  # "Kurdish and Arab fighters": two adjectives of one noun phrase
                     steps += 1
@@ -547,7 +512,12 @@ class _Resolver:
         starts = self.jihadist_ent_starts
         if bisect.bisect_left(starts, lo) < bisect.bisect_left(starts, sent[1]):
             return True  # a jihadist group starts in [lo, sentence end)
-        if any(c.alias_possessive.get(self.lower[j]) == JIHADISTS and self.capitalised(j) for j in range(lo, sent[1])):
+        if self.jihadist_possessive is None:
+            # jihadist names written with a stripped possessive ("Daeshs"): one vectorised pass, on first need
+            hit = (self.lower_arr[:, None] == c.jihadist_possessive[None, :]).any(axis=1)
+            self.jihadist_possessive = [j for j in np.flatnonzero(hit).tolist() if self.capitalised(j)]
+        starts = self.jihadist_possessive
+        if starts and bisect.bisect_left(starts, lo) < bisect.bisect_left(starts, sent[1]):
             return True  # "Daeshs de facto capital": a jihadist group named with a stripped possessive
         starts = self.jihadist_term_starts
         hi = bisect.bisect_left(starts, sent[1])
@@ -582,14 +552,15 @@ class _Resolver:
         if spec.open_to is not None and not spec.open_to:
             return spec.default
         c = self.c
-        variant = c.variant_specs[span.label_].get(self.lower[span.start])
-        held = c.held_after[span.label_]
-        if held and span.start >= 2 and tuple(self.lower[span.start - 2:span.start]) in held:
-            pass  # "the hills were cleared of terrorism": those who held them, the term's default
-        elif variant is not None:
-            spec = variant  # "terrorism", "terror": no side by default, a nationality names the state
-        elif self._generic_event_after(span):
-            spec = c.generic_specs[span.label_]  # "a terrorist (car bomb) attack": who attacked is not said
+        if span.label_ in c.generic_labels:
+            variant = c.variant_specs[span.label_].get(self.lower[span.start])
+            held = c.held_after[span.label_]
+            if held and span.start >= 2 and tuple(self.lower[span.start - 2:span.start]) in held:
+                pass  # "the hills were cleared of terrorism": those who held them, the term's default
+            elif variant is not None:
+                spec = variant  # "terrorism", "terror": no side by default, a nationality names the state
+            elif self._generic_event_after(span):
+                spec = c.generic_specs[span.label_]  # "a terrorist (car bomb) attack": who attacked is not said
         toks = self._sent_tokens.get(sent_chars)
         if toks is None:
             toks = self._sent_tokens[sent_chars] = (bisect.bisect_left(self.idx, sent_chars[0]),
@@ -705,10 +676,10 @@ class MentionFinder:
         caps = sum(text[r.idx[j]].isupper() for j in words)
         return caps >= self.cues.title_case_share * len(words)
 
-    def _descriptive(self, lower: list[int], names: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        """The names made only of descriptive words and terms ("Syrian Arab Army", "Free Syrian Army")."""
+    def _descriptive(self, lower: list[int], name: tuple[int, int]) -> bool:
+        """Whether a name is made only of descriptive words and terms ("Syrian Arab Army", "Free Syrian Army")."""
         desc = self.cues.name_descriptors
-        return [(s, e) for s, e in names if all(lower[j] in desc for j in range(s, e))]
+        return all(lower[j] in desc for j in range(*name))
 
     def __call__(self, doc: Doc) -> Doc:
         matches = longest_matches(self.matcher(doc))
@@ -717,7 +688,8 @@ class MentionFinder:
             doc.spans[self.spans_key] = []
             return doc
         # Token attributes as lists (numpy scalars index slowly); offsets from the Doc's cached arrays.
-        lower = token_lowers(doc).tolist()  # shared with wb_figures
+        lower_arr = token_lowers(doc)  # shared with wb_figures
+        lower = lower_arr.tolist()
         idx = token_starts(doc).tolist()
         labels = self.labels
         found = [_Term(s, e, labels[key], idx[s]) for key, s, e in matches]
@@ -727,10 +699,15 @@ class MentionFinder:
         ents, disjoint = _entities(doc)
         names = [(e[0], e[1]) for e in ents if e[3] and e[2] != "NORP"]
         names = names if disjoint else _union(names)
-        descriptive = self._descriptive(lower, names)
-        in_desc = _inside(found, descriptive) if descriptive else [False] * len(found)
-        in_name = _inside(found, [n for n in names if n not in set(descriptive)] if descriptive else names)
+        in_name = _inside(found, names)
+        in_desc = [False] * len(found)
+        if any(in_name):  # few terms sit inside a name: is it one of descriptive words ("Syrian Arab Army")?
+            ends = [e for _, e in names]
+            for k, inside in enumerate(in_name):
+                if inside and self._descriptive(lower, names[bisect.bisect_right(ends, found[k].start)]):
+                    in_name[k], in_desc[k] = False, True
         resolver = _Resolver(doc, self.book, self.cues, lower, idx, ents)
+        resolver.lower_arr = lower_arr
         keep = [k for k, t in enumerate(found) if self._is_designation(
             resolver, t, in_name[k], sents[k][0], kinds[k], found[k - 1] if k else None, in_desc[k])]
         resolver.set_terms([found[k] for k in keep])
@@ -742,7 +719,7 @@ class MentionFinder:
             t, sent, kind = found[k], sents[k], kinds[k]
             resolved = resolver.resolve(t, sent)
             resolver.actor_of[t.start] = resolved
-            actor, detail = split_actor(resolved)
+            actor, detail = (resolved, None) if ":" not in resolved else split_actor(resolved)
             span = Span(doc, t.start, t.end, label=matches[k][0], span_id=actor_ids.get(actor, actor))
             out.append(span)
             if kind in CONTENT_KINDS:

@@ -31,10 +31,10 @@ from ..blocks import CONTENT_KINDS
 from .base import block_kind_at, doc_blocks, doc_lower, doc_text, phrase_trie
 
 from .entities import entity_rows
-from .figures import token_spans
 from .referents import genders as read_genders, name_in_phrase, pronoun_gender, surname_key
 from .speakers import attribution, has_parse
 from .sentences import sentence_starts
+from .spans import token_spans
 
 QUOTES_YAML = DATA_DIR / "quotes.yaml"
 SPANS_KEY = "wb_quotes"
