@@ -319,7 +319,7 @@ def test_union_covers_the_same_tokens_sorted_and_disjoint(ranges):
 @given(_ranges, _ranges)
 def test_inside_flags_terms_sharing_a_token_with_a_name(terms, names):
     taken = {i for s, e in names for i in range(s, e)}
-    spans = [mentions._Term(s, e, "forces", 0) for s, e in sorted(terms)]
+    spans = [mentions.Term(s, e, "forces", 0) for s, e in sorted(terms)]
     expected = [any(i in taken for i in range(t.start, t.end)) for t in spans]
     assert mentions._inside(spans, mentions._union(names)) == expected
 
