@@ -14,7 +14,6 @@ import re
 from dataclasses import replace
 from typing import NamedTuple
 
-import numpy as np
 from spacy.tokens import Doc
 
 from .base import doc_text, sentence_bounds
@@ -52,8 +51,7 @@ class Cues:
         self.alias_possessive = {h(k + "s"): v for k, v in book.aliases.items() if not k.endswith("s")}
         # adjectives naming an armed group rather than a state: they set the actor even of terms that take no
         # nationality ("Kurdish militants")
-        self.jihadist_possessive = np.array(sorted(k for k, v in self.alias_possessive.items() if v == JIHADISTS),
-                                            dtype=np.uint64)
+        self.jihadist_possessive = frozenset(k for k, v in self.alias_possessive.items() if v == JIHADISTS)
         self.groups = {h(k.lower()): v for k, v in (cues.get("group_adjectives") or {}).items()}
         self.alias_text = book.aliases
         self.backed, self.backed_words = hs(words("backed")), frozenset(w.lower() for w in words("backed"))
@@ -79,6 +77,7 @@ class Cues:
         self.of = h("of")
         self.guarded = {t: {h(v): hs(ws) for v, ws in spec.guarded.items()} for t, spec in book.terms.items()}
         self.next_any = {t: hs(spec.next_any) for t, spec in book.terms.items()}
+        self.next_any_labels = frozenset(t for t, words in self.next_any.items() if words)
         self.prev_not = {t: hs(spec.prev_not) for t, spec in book.terms.items()}
         self.next_not = {t: hs(spec.next_not) for t, spec in book.terms.items()}
         # per term: lower hash of a form -> the spec that form reads with ("terrorism": default UNKNOWN)
@@ -165,8 +164,6 @@ class Resolver:
         self.jihadist_ent_starts = sorted(e.start for e in self.ents if e.actor == JIHADISTS)
         self.place_at = {e[1] - 1 for e in ents if not e[4] and e[2] == "GPE"}
         self._sent_tokens: dict[tuple[int, int], tuple[int, int]] = {}  # sentence chars -> tokens (terms share them)
-        self.jihadist_possessive: list[int] | None = None  # token indices, found on first need
-        self.lower_arr: np.ndarray | None = None  # LOWER as an array, set by the component
         self.set_terms([])
 
     def set_terms(self, terms: list[Term]) -> None:
@@ -400,12 +397,9 @@ class Resolver:
         starts = self.jihadist_ent_starts
         if bisect.bisect_left(starts, lo) < bisect.bisect_left(starts, sent[1]):
             return True  # a jihadist group starts in [lo, sentence end)
-        if self.jihadist_possessive is None:
-            # jihadist names written with a stripped possessive ("Daeshs"): one vectorised pass, on first need
-            hit = (self.lower_arr[:, None] == c.jihadist_possessive[None, :]).any(axis=1)
-            self.jihadist_possessive = [j for j in np.flatnonzero(hit).tolist() if self.capitalised(j)]
-        starts = self.jihadist_possessive
-        if starts and bisect.bisect_left(starts, lo) < bisect.bisect_left(starts, sent[1]):
+        names = c.jihadist_possessive
+        if not names.isdisjoint(self.lower[lo:sent[1]]) and any(
+                self.lower[j] in names and self.capitalised(j) for j in range(lo, sent[1])):
             return True  # "Daeshs de facto capital": a jihadist group named with a stripped possessive
         starts = self.jihadist_term_starts
         hi = bisect.bisect_left(starts, sent[1])
@@ -484,11 +478,12 @@ def is_designation(cues: Cues, r: Resolver, span: Term, in_name: bool, sent_star
         p -= 1
     if p >= 0 and r.lower[p] in c.prev_not[span.label_]:
         return False  # "ceasefire regime", "air force"
-    j = span.end + (1 if span.end + 1 < r.n and r.lower[span.end] in c.hyphens else 0)
-    if j < r.n and r.lower[j] in c.next_not[span.label_]:
-        return False  # the verb: "forces civilians to flee"; aircraft: "fighter jets", "fighter-bomber"
-    need = c.next_any[span.label_]
-    if need:
+    if span.end < r.n:
+        j = span.end + 1 if span.end + 1 < r.n and r.lower[span.end] in c.hyphens else span.end
+        if r.lower[j] in c.next_not[span.label_]:
+            return False  # the verb: "forces civilians to flee"; aircraft: "fighter jets", "fighter-bomber"
+    if span.label_ in c.next_any_labels:
+        need = c.next_any[span.label_]
         j = span.end + (1 if span.end < r.n and r.lower[span.end] in c.hyphens else 0)
         if j >= r.n or r.lower[j] not in need:
             return False

@@ -49,8 +49,7 @@ def find_mentions(doc: Doc, matcher: PhraseMatcher, labels: dict[int, str], book
     if not matches:
         return []
     # Token attributes as lists (numpy scalars index slowly); offsets from the Doc's cached arrays.
-    lower_arr = token_lowers(doc)  # shared with wb_figures
-    lower = lower_arr.tolist()
+    lower = token_lowers(doc).tolist()  # shared with wb_figures
     idx = token_starts(doc).tolist()
     found = [Term(s, e, labels[key], idx[s]) for key, s, e in matches]
     chars = [t.start_char for t in found]
@@ -67,7 +66,6 @@ def find_mentions(doc: Doc, matcher: PhraseMatcher, labels: dict[int, str], book
             if inside and descriptive(cues, lower, names[bisect.bisect_right(ends, found[k].start)]):
                 in_name[k], in_desc[k] = False, True
     resolver = Resolver(doc, book, cues, lower, idx, ents)
-    resolver.lower_arr = lower_arr
     keep = [k for k, t in enumerate(found) if is_designation(
         cues, resolver, t, in_name[k], sents[k][0], kinds[k], found[k - 1] if k else None, in_desc[k])]
     resolver.set_terms([found[k] for k in keep])
