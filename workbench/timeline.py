@@ -7,24 +7,27 @@ Two derived tables (SCHEMA.md):
 - `figure_claims`: every figure with who the text credits for it (`attributed_to`), the quantity it counts
   (`claim_group`) and whether another source gives a different value for that quantity (`disagrees`).
 
-How two figures are judged to count the same quantity (`claim_group`), in order:
+Claims group (`claim_group`) only when they count the same kind of thing about the same event, told by the text
+(never by the publication week):
 
-1. Scope. A figure whose sentence names a scope cue of data/timeline.yaml counts over that scope: "offensive"
-   (offensive, campaign, ...) or "war" (war, conflict, ...); the first listed scope wins. A sentence without a cue
-   but with a count start ("since April", "since it started in 2011", from the `timex` table) takes the scope that
-   other sentences of the corpus pair with the same start date ("since the offensive began in late April"), else
-   "since <date>".
-2. Scoped figures group by family + scope + publication year: families fold `what` values that name the same
-   toll (civilians_killed and killed are one death toll; data/timeline.yaml `families`), and the year keeps a
-   2019 war toll apart from a 2020 one.
-3. Unscoped figures are incidents: they group by their exact `what` + the sentence's dated anchor (its first
-   absolute DATE value, e.g. "overnight" -> 2019-08-29), else the ISO week of publication, so two reports of the
-   same week about the same thing meet but a July incident never meets a December one.
+1. Kind. The figure's `what`, plus its counted noun unless that only says "people" ("84 journalists" killed are
+   no death toll of the war; data/timeline.yaml `general_nouns`).
+2. Scope. A sentence that names a scope cue ("offensive", "war", ...) and counts up to now ("has killed", "since",
+   data/timeline.yaml `cumulative_cues`) gives a toll over that scope; a sentence with only a start date ("since
+   April") takes the scope other sentences pair with that date. Scoped tolls group by family (civilians_killed and
+   killed are one death toll), scope and place (none for the whole war unless the sentence names one), dated by the
+   article's own dateline within `scope_window_days`.
+3. Incidents (no scope) need a place named in their sentence (whole countries are too wide) and a day-level date
+   from their sentence (the timex table); they group by kind, means of attack named in the sentence (chemical,
+   bomb, air, ground: "a gas attack" and "rocket fire" on one city and day are two events) and place, on dates
+   within `event_window_days` of the earliest. An incident without a place or a date groups with nothing.
 
+A group is named `<kind>[/by <means>][/<place>]/<first date>`, the place being the one its claims name most often.
 A source is the pair (source label of the article, credited source): the UN and "other groups" in one article
-are two sources, and two outlets crediting the UN are two sources too. `disagrees` is True when another source in
-the group gives a different value; vague magnitudes ("hundreds", value = magnitude base) never disagree and never
-make others disagree.
+are two sources, and two outlets crediting the UN are two sources too; an agency crediting itself (`own_sources`)
+is one. A source's count for an event is the largest it gives (a total includes its parts); `disagrees` marks
+those counts when another source's count differs. Vague magnitudes ("hundreds") never disagree and never make others
+disagree. `ranked_disagreements` lists disagreeing groups by how many sources take part.
 """
 from __future__ import annotations
 
