@@ -116,8 +116,9 @@ def _oracle_segment(labels: dict[tuple[str, int], str]):
     """`blocks.segment` with each line's kind taken from the pages-dev labels (headline, body, else boilerplate)."""
     from workbench.blocks import segment
 
-    def seg(text: str, article_id: str):
-        return [b._replace(kind=labels.get((article_id, b.start), "boilerplate")) for b in segment(text, article_id)]
+    def seg(text: str, article_id: str = "", **kwargs):
+        return [b._replace(kind=labels.get((article_id, b.start), "boilerplate"))
+                for b in segment(text, article_id, **kwargs)]
 
     return seg
 
