@@ -42,19 +42,34 @@ def test_outlet_filter():
 
 def test_outlet_and_actor_filter():
     f = _view(outlets=("Alpha", "Beta"), actor="ARMED_OPPOSITION").framing
-    assert f[["outlet", "term"]].values.tolist() == [["Alpha", "terrorists"], ["Beta", "rebels"]]
+    assert f.loc[f["count"] > 0, ["outlet", "term"]].values.tolist() == [["Alpha", "terrorists"], ["Beta", "rebels"]]
+
+
+def test_table_shows_the_heatmap_cells_zeros_included():
+    v = _view(actor="SYRIAN_STATE", terms=("regime", "government"))
+    assert len(v.framing) == v.pivot.size
+    for r in v.framing.itertuples():
+        assert v.pivot.loc[r.outlet, r.term] == pytest.approx(r.share)
+    beta_regime = v.framing[(v.framing.outlet == "Beta") & (v.framing.term == "regime")].iloc[0]
+    assert beta_regime["count"] == 0 and beta_regime["share_high"] > 0
+
+
+def test_pooled_actors_table_matches_heatmap():
+    v = _view(terms=("regime", "rebels"))
+    alpha = v.framing[(v.framing.outlet == "Alpha") & (v.framing.term == "regime")].iloc[0]
+    assert (alpha["count"], alpha["total"]) == (2, 4) and v.pivot.loc["Alpha", "regime"] == pytest.approx(0.5)
 
 
 def test_terms_filter_keeps_share_of_whole_actor():
     f = _view(actor="SYRIAN_STATE", terms=("regime",)).framing
     alpha = f[f.outlet == "Alpha"].iloc[0]
-    assert (alpha["term"], alpha["count"], alpha["actor_total"]) == ("regime", 2, 3)
+    assert (alpha["term"], alpha["count"], alpha["total"]) == ("regime", 2, 3)
     assert set(f["term"]) == {"regime"}
 
 
 def test_block_kind_filter():
     f = _view(block_kinds=("headline",)).framing
-    assert f[["outlet", "term", "count"]].values.tolist() == [["Alpha", "regime", 1]]
+    assert f.loc[f["count"] > 0, ["outlet", "term", "count"]].values.tolist() == [["Alpha", "regime", 1]]
 
 
 def test_pivot_columns_are_chosen_terms():
