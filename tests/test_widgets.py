@@ -109,3 +109,20 @@ def test_explorer_plot_changes_with_actor():
     before = ex.plot.value
     ex.actor.value = "ARMED_OPPOSITION"
     assert ex.state().actor == "ARMED_OPPOSITION" and ex.plot.value != before
+
+
+def test_explorer_cell_drills_down_exports_and_keeps_state(tmp_path):
+    sentences = pd.DataFrame([{"article_id": a, "start": 0, "end": 60, "text": "x" * 60, "block_kind": "body"}
+                              for a in ("a1", "a2", "u1")])
+    ex = wg.framing_explorer(_mentions(), _articles(), sentences=sentences)
+    ex.actor.value = "SYRIAN_STATE"
+    cells = [v for _, v in ex.cell.options if v]
+    assert ("Alpha", "regime") in cells
+    ex.cell.value = ("Alpha", "regime")
+    assert len(ex.hits) == 2
+    names = {p.name for p in ex.export(tmp_path / "exp")}
+    assert names == {"framing.csv", "heatmap.png", "heatmap.svg", "sentences.csv"}
+    ex.save_state(tmp_path / "v.json")
+    ex.actor.value = wg.ALL_ACTORS
+    ex.load_state(tmp_path / "v.json")
+    assert ex.state().actor == "SYRIAN_STATE" and ex.cell.value == ("Alpha", "regime")
