@@ -27,7 +27,7 @@ run: $(STAMP)
 	@echo
 	@echo "Tables (Parquet):      $(OUT)/"
 	@echo "Executed notebooks:    data/processed/notebooks/"
-	@echo "Open them in JupyterLab:  make lab   (or: $(VENV)/bin/jupyter lab notebooks/)"
+	@echo "Open them in JupyterLab:  make lab   (opens data/processed/notebooks/; the committed ones: $(VENV)/bin/jupyter lab notebooks/)"
 
 browser-deps:
 	@bash scripts/ensure-chromium.sh
@@ -35,8 +35,10 @@ browser-deps:
 test: $(STAMP) browser-deps
 	$(PY) -m pytest
 
+# Opens the executed copies `make run` wrote (they carry absolute paths, so they re-run there), else notebooks/.
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks/
+	@if [ -d data/processed/notebooks ]; then dir=data/processed/notebooks; else dir=notebooks; fi; \
+	echo "Opening $$dir/ in JupyterLab"; $(VENV)/bin/jupyter lab $$dir/
 
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done

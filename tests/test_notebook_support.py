@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from pathlib import Path
 
@@ -147,24 +148,56 @@ def test_provenance_line_names_pipeline_and_versions(tmp_path, corpus):
     assert line == "tables: 1 articles annotated by pipeline rules (rules-test), workbench 9.9, codebook cb-1"
 
 
+def _sanitised(html: str) -> str:
+    """What nbval compares: the HTML with notebooks/nbval-sanitize.cfg's itables id rule applied."""
+    return re.sub(r"(itables|T)_[0-9a-f]{5,}(?:[-_][0-9a-f]+)*", r"\1_ID", html)
+
+
+def _data(html: str) -> list:
+    return json.loads(json.loads('"' + re.search(r'"data_json": "(.*?)",\n', html).group(1) + '"'))
+
+
 def test_show_escapes_cells():
     html = ns.show(pd.DataFrame({"text": ["<script>alert(1)</script>"]}))._repr_html_()
-    assert "<script>" not in html
-    assert "&lt;script&gt;" in html
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(1)" in html
 
 
-def test_show_is_deterministic_and_has_no_ids():
+def test_show_is_deterministic_up_to_the_masked_ids():
     df = pd.DataFrame({"a": [1.23456, 2.0], "b": ["x", None]})
     first, second = ns.show(df)._repr_html_(), ns.show(df.copy())._repr_html_()
-    assert first == second
-    assert " id=" not in first
-    assert "1.235" in first
+    assert _sanitised(first) == _sanitised(second)
+    assert "1.235" in first and "1.23456" not in first
 
 
-def test_show_truncates_long_frames_and_says_so():
-    table = ns.show(pd.DataFrame({"n": range(100)}), max_rows=10)
-    assert "100 rows, first 10 shown" in repr(table)
-    assert table._repr_html_().count("<tr") == 11  # header + 10 rows
+def test_show_carries_every_row_paged_and_says_how_many():
+    table = ns.show(pd.DataFrame({"n": range(1000)}), max_rows=10)
+    assert "1000 rows, first 10 shown" in repr(table)  # the plain-text fallback is cut, and says so
+    html = table._repr_html_()
+    assert len(_data(html)) == 1000 and "(1000 rows)" in html  # the interactive table holds all of them
+    assert '"pageLength": 10' in html and '"csvHtml5"' in html
+
+
+def test_export_writes_tables_and_figures(tmp_path):
+    from matplotlib.figure import Figure
+
+    df = pd.DataFrame({"a": [1, 2]})
+    assert pd.read_csv(ns.export(ns.show(df), tmp_path / "t.csv")).equals(df)
+    fig = Figure()
+    fig.add_subplot().plot([0, 1])
+    assert ns.export(fig, tmp_path / "f.svg").read_text().lstrip().startswith("<?xml")
+    assert ns.export(fig, tmp_path / "f.png").read_bytes()[:4] == b"\x89PNG"
+    with pytest.raises(TypeError):
+        ns.export(object(), tmp_path / "x.csv")
+
+
+def test_analyses_are_rerun_only_when_something_they_read_changed(tmp_path, corpus):
+    out = tmp_path / "out"
+    ns.ensure_tables(corpus, out, pipeline="rules", analyses=("timeline",))
+    assert ns.analyses_current(out, ("timeline",))
+    assert not ns.analyses_current(out, ("framing",))  # never written
+    (out / "manifest.json").touch()  # as a new annotation run would
+    assert not ns.analyses_current(out, ("timeline",))
 
 
 def test_show_of_an_empty_frame_lists_its_columns():
@@ -220,3 +253,11 @@ def test_dateline_summary_counts_disagreements_per_outlet():
     assert summary.set_index("outlet").loc["x"].tolist() == [2, 2, 1]
     assert summary.set_index("outlet").loc["y"].tolist() == [1, 0, 0]
     assert bad["article_id"].tolist() == ["b"]  # a one-day gap is within tolerance
+
+
+def test_resolve_meta_uses_the_seeds_metadata_only_for_the_seeds(tmp_path):
+    from workbench.config import METADATA_CSV, SEEDS_DIR
+
+    assert ns.resolve_meta(SEEDS_DIR, None) == METADATA_CSV
+    assert ns.resolve_meta(tmp_path, None) is None
+    assert ns.resolve_meta(tmp_path, tmp_path / "m.csv") == (tmp_path / "m.csv").resolve()

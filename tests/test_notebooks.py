@@ -122,3 +122,17 @@ def test_in_place_runs_refuse_parameters():
 def test_runner_reports_a_bad_parameter_as_usage_error(tmp_path, capsys):
     assert main(["--execute", "--out", str(tmp_path), "-p", "CORPUS"]) == 2
     assert "NAME=VALUE" in capsys.readouterr().err
+
+
+def test_executed_copies_get_absolute_path_parameters():
+    from workbench.notebooks import default_path_params
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        'CORPUS = "../seeds"\nMETA = None\nOUT = "/abs/out"\nPIPELINE = "rules"', metadata={"tags": ["parameters"]})])
+    found = default_path_params(nb, NOTEBOOKS_DIR)
+    assert found == {"CORPUS": str((NOTEBOOKS_DIR / "../seeds").resolve())}
+
+
+def test_scale_notebook_never_writes_to_out():
+    source = "\n".join(c.source for c in _code_cells(NOTEBOOKS_DIR / "06-scale.ipynb")[1:])
+    assert not re.search(r"\bOUT\b", re.sub(r"#.*", "", source))

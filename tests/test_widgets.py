@@ -42,19 +42,34 @@ def test_outlet_filter():
 
 def test_outlet_and_actor_filter():
     f = _view(outlets=("Alpha", "Beta"), actor="ARMED_OPPOSITION").framing
-    assert f[["outlet", "term"]].values.tolist() == [["Alpha", "terrorists"], ["Beta", "rebels"]]
+    assert f.loc[f["count"] > 0, ["outlet", "term"]].values.tolist() == [["Alpha", "terrorists"], ["Beta", "rebels"]]
+
+
+def test_table_shows_the_heatmap_cells_zeros_included():
+    v = _view(actor="SYRIAN_STATE", terms=("regime", "government"))
+    assert len(v.framing) == v.pivot.size
+    for r in v.framing.itertuples():
+        assert v.pivot.loc[r.outlet, r.term] == pytest.approx(r.share)
+    beta_regime = v.framing[(v.framing.outlet == "Beta") & (v.framing.term == "regime")].iloc[0]
+    assert beta_regime["count"] == 0 and beta_regime["share_high"] > 0
+
+
+def test_pooled_actors_table_matches_heatmap():
+    v = _view(terms=("regime", "rebels"))
+    alpha = v.framing[(v.framing.outlet == "Alpha") & (v.framing.term == "regime")].iloc[0]
+    assert (alpha["count"], alpha["total"]) == (2, 4) and v.pivot.loc["Alpha", "regime"] == pytest.approx(0.5)
 
 
 def test_terms_filter_keeps_share_of_whole_actor():
     f = _view(actor="SYRIAN_STATE", terms=("regime",)).framing
     alpha = f[f.outlet == "Alpha"].iloc[0]
-    assert (alpha["term"], alpha["count"], alpha["actor_total"]) == ("regime", 2, 3)
+    assert (alpha["term"], alpha["count"], alpha["total"]) == ("regime", 2, 3)
     assert set(f["term"]) == {"regime"}
 
 
 def test_block_kind_filter():
     f = _view(block_kinds=("headline",)).framing
-    assert f[["outlet", "term", "count"]].values.tolist() == [["Alpha", "regime", 1]]
+    assert f.loc[f["count"] > 0, ["outlet", "term", "count"]].values.tolist() == [["Alpha", "regime", 1]]
 
 
 def test_pivot_columns_are_chosen_terms():
@@ -94,3 +109,20 @@ def test_explorer_plot_changes_with_actor():
     before = ex.plot.value
     ex.actor.value = "ARMED_OPPOSITION"
     assert ex.state().actor == "ARMED_OPPOSITION" and ex.plot.value != before
+
+
+def test_explorer_cell_drills_down_exports_and_keeps_state(tmp_path):
+    sentences = pd.DataFrame([{"article_id": a, "start": 0, "end": 60, "text": "x" * 60, "block_kind": "body"}
+                              for a in ("a1", "a2", "u1")])
+    ex = wg.framing_explorer(_mentions(), _articles(), sentences=sentences)
+    ex.actor.value = "SYRIAN_STATE"
+    cells = [v for _, v in ex.cell.options if v]
+    assert ("Alpha", "regime") in cells
+    ex.cell.value = ("Alpha", "regime")
+    assert len(ex.hits) == 2
+    names = {p.name for p in ex.export(tmp_path / "exp")}
+    assert names == {"framing.csv", "heatmap.png", "heatmap.svg", "sentences.csv"}
+    ex.save_state(tmp_path / "v.json")
+    ex.actor.value = wg.ALL_ACTORS
+    ex.load_state(tmp_path / "v.json")
+    assert ex.state().actor == "SYRIAN_STATE" and ex.cell.value == ("Alpha", "regime")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .config import PROJ_ROOT, __version__
+from .config import METADATA_CSV, PROJ_ROOT, SEEDS_DIR, __version__
 from .html import esc
 from .tables import read_table
 
@@ -69,6 +69,33 @@ def stale_reason(corpus: str | Path, out: str | Path, *, meta: str | Path | None
     return None
 
 
+ANALYSIS_TABLES = {"framing": ("framing", "distinctive_terms"), "reuse": ("reuse_pairs", "substitutions"),
+                   "timeline": ("timeline", "figure_claims")}
+
+
+def _newest_input_ns(out: Path) -> int:
+    """The newest modification time (ns) among what analyses read: the annotation manifest, the package code and
+    every file in data/ (vocabularies, judgements)."""
+    from .config import DATA_DIR
+
+    files = [out / "manifest.json", *Path(__file__).parent.rglob("*.py"), *DATA_DIR.rglob("*")]
+    return max((f.stat().st_mtime_ns for f in files if f.is_file()), default=0)
+
+
+def analyses_current(out: str | Path, analyses: Iterable[str]) -> bool:
+    """Whether every table the analyses write exists and was written after everything they read changed."""
+    from .tables import table_path
+
+    out = Path(out)
+    newest = _newest_input_ns(out)
+    for name in analyses:
+        for table in ANALYSIS_TABLES.get(name, ()):
+            path = table_path(out, table)
+            if not path.exists() or path.stat().st_mtime_ns < newest:
+                return False
+    return True
+
+
 def run_analyses(out: str | Path, analyses: Iterable[str]) -> list[str]:
     """Run the analysis writers that exist over the tables in `out`, publishing their tables together -> names of
     the analyses run."""
@@ -88,6 +115,22 @@ def run_analyses(out: str | Path, analyses: Iterable[str]) -> list[str]:
     return ran
 
 
+def resolve_meta(corpus: str | Path, meta: str | Path | None) -> Path | None:
+    """The metadata file a notebook should use -> path, or None.
+
+    `meta=None` means "no metadata" for any corpus but the seeds, whose curated metadata (`data/metadata.csv`)
+    is used then: the seeds' file joined onto another corpus would only add error rows for five absent articles.
+    """
+    if meta is not None:
+        return Path(meta).resolve()
+    return METADATA_CSV if is_seeds(corpus) else None
+
+
+def is_seeds(corpus: str | Path) -> bool:
+    """Whether `corpus` is the project's own seeds/ (notebooks say things about the seeds only then)."""
+    return Path(corpus).resolve() == SEEDS_DIR.resolve()
+
+
 def ensure_tables(corpus: str | Path, out: str | Path, *, meta: str | Path | None = None,
                   pipeline: str = DEFAULT_PIPELINE,
                   analyses: Iterable[str] = ("framing", "reuse", "timeline")) -> Path:
@@ -101,14 +144,16 @@ def ensure_tables(corpus: str | Path, out: str | Path, *, meta: str | Path | Non
     from .outdir import OutputSession
 
     out = Path(out)
+    meta = resolve_meta(corpus, meta)
     check_output_dir(out, corpus=corpus)
     with OutputSession(out, wait=True):
         reason = stale_reason(corpus, out, meta=meta, pipeline=pipeline)
         if reason:
             log.info("annotating %s into %s: %s", corpus, out, reason)
             annotate_corpus(Path(corpus).resolve(), out, pipeline=pipeline,
-                            meta=Path(meta).resolve() if meta is not None else None, progress=False)
-        run_analyses(out, analyses)
+                            meta=meta, progress=False)
+        if reason or not analyses_current(out, analyses):  # analyses take seconds on a few hundred articles
+            run_analyses(out, analyses)
     return out
 
 
@@ -122,8 +167,27 @@ def provenance_line(out: str | Path) -> str:
             f"codebook {m.get('codebook_version', '?')}")
 
 
+# DataTables options for every interactive table: paged, searchable, sortable, with the whole frame (maxBytes=0
+# turns off itables' down-sampling of large frames) and buttons to change the page length and export CSV.
+TABLE_OPTIONS = {
+    "connected": False, "maxBytes": 0, "showIndex": False, "order": [], "pageLength": 10,
+    "lengthMenu": [10, 25, 100, 1000], "classes": "display compact",
+    "layout": {"topStart": "buttons", "topEnd": "search", "bottomStart": "info", "bottomEnd": "paging"},
+}
+
+
+def interactive_tables() -> None:
+    """Load the interactive-table library (itables, offline: its JavaScript is embedded, nothing is fetched) into
+    the page; call once per notebook, before the first `show`, and keep that cell's output."""
+    from itables import init_notebook_mode
+
+    init_notebook_mode(all_interactive=False, connected=False)
+
+
 class Table:
-    """A frame shown as a plain, deterministic HTML table (escaped cells, no random ids) with a text fallback."""
+    """A frame shown as an interactive table (itables: paged, searchable, sortable, every row, CSV button; cells
+    HTML-escaped) with a plain-text fallback. Its only run-to-run difference is the element id
+    (masked for nbval by notebooks/nbval-sanitize.cfg)."""
 
     def __init__(self, df: pd.DataFrame, *, caption: str | None = None, max_rows: int = MAX_ROWS,
                  float_digits: int = 3) -> None:
@@ -135,15 +199,23 @@ class Table:
         note = f"{len(self.df)} rows" + (f", first {len(shown)} shown" if more else "")
         return shown, note
 
+    def _rounded(self) -> pd.DataFrame:
+        df = self.df.reset_index(drop=True)
+        floats = df.select_dtypes("floating").columns
+        return df.assign(**{c: df[c].round(self.float_digits) for c in floats})
+
     def _repr_html_(self) -> str:
-        shown, note = self._head()
+        from itables import to_html_datatable
+
         cap = f"<b>{esc(self.caption)}</b> " if self.caption else ""
         if self.df.empty:
             return f'<div class="wb-table">{cap}<i>(no rows; columns: {esc(", ".join(map(str, self.df.columns)))})</i></div>'
-        with pd.option_context("display.max_colwidth", None):  # whole texts in HTML; pandas cuts at 50 by default
-            body = shown.to_html(index=False, escape=True, na_rep="", border=0, classes="wb-table",
-                                 float_format=lambda x: f"{x:.{self.float_digits}f}")
-        return f'<div class="wb-table">{cap}<small>({esc(note)})</small>{body}</div>'
+        name = "".join(ch if ch.isalnum() else "-" for ch in (self.caption or "table")).strip("-")[:60] or "table"
+        options = {**TABLE_OPTIONS,
+                   "buttons": ["pageLength", {"extend": "csvHtml5", "title": name, "text": "CSV"},
+                               {"extend": "copyHtml5", "text": "Copy"}]}
+        body = to_html_datatable(self._rounded(), **options)
+        return f'<div class="wb-table">{cap}<small>({len(self.df)} rows)</small>{body}</div>'
 
     def __repr__(self) -> str:
         shown, note = self._head()
@@ -158,8 +230,23 @@ class Table:
 
 
 def show(df: pd.DataFrame, *, caption: str | None = None, max_rows: int = MAX_ROWS) -> Table:
-    """A frame -> a displayable Table (deterministic escaped HTML, plain-text repr); the last line of a cell shows it."""
+    """A frame -> a displayable Table (interactive escaped HTML, plain-text repr); the last line of a cell shows it."""
     return Table(df, caption=caption, max_rows=max_rows)
+
+
+def export(obj: object, path: str | Path) -> Path:
+    """Save a table (DataFrame or `show`'s Table) as CSV, or a matplotlib figure as PNG/SVG/PDF (by suffix) -> path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(obj, Table):
+        obj = obj.df
+    if isinstance(obj, pd.DataFrame):
+        obj.to_csv(path, index=False)
+    elif hasattr(obj, "savefig"):
+        obj.savefig(path, dpi=200, bbox_inches="tight")
+    else:
+        raise TypeError(f"cannot export a {type(obj).__name__}: give a DataFrame, a Table or a matplotlib figure")
+    return path
 
 
 def article_texts(corpus: str | Path, out: str | Path) -> dict[str, str]:

@@ -13,6 +13,7 @@ import argparse
 import ast
 import copy
 import sys
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -76,6 +77,23 @@ def inject_parameters(nb: nbformat.NotebookNode, params: Mapping[str, object]) -
     return nb
 
 
+def default_path_params(nb: nbformat.NotebookNode, cwd: Path = NOTEBOOKS_DIR) -> dict[str, str]:
+    """The relative path parameters of a notebook's `parameters` cell, made absolute against `cwd` -> {NAME: path}.
+
+    An executed copy written elsewhere (`make run`) gets them injected, so it opens and re-runs from its own folder.
+    """
+    tagged = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if not tagged:
+        return {}
+    found = {}
+    for node in ast.parse(tagged[0].source).body:
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                and node.targets[0].id in PATH_PARAMS and isinstance(node.value, ast.Constant)
+                and isinstance(node.value.value, str) and not Path(node.value.value).is_absolute()):
+            found[node.targets[0].id] = str((cwd / node.value.value).resolve())
+    return found
+
+
 def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Drop per-run metadata (timestamps, saved widget state with random model ids) so re-runs leave files unchanged."""
     nb.metadata.pop("widgets", None)
@@ -92,7 +110,8 @@ def execute_notebook(path: str | Path, *, params: Mapping[str, object] | None = 
     Raises:
         nbclient.exceptions.CellExecutionError: a cell raised.
     """
-    nb = inject_parameters(nbformat.read(path, as_version=4), params or {})
+    nb = nbformat.read(path, as_version=4)
+    nb = inject_parameters(nb, params or {})
     km = KernelManager(kernel_name="python3", kernel_spec_manager=_ThisEnvironmentKernels())
     client = NotebookClient(nb, km=km, timeout=timeout, kernel_name="python3", record_timing=False,
                             store_widget_state=False,
@@ -106,15 +125,29 @@ def execute_notebook(path: str | Path, *, params: Mapping[str, object] | None = 
 
 
 def execute_all(*, out: str | Path | None = None, in_place: bool = False, params: Mapping[str, object] | None = None,
-                notebooks: Sequence[str | Path] | None = None) -> list[Path]:
-    """Execute the numbered notebooks, writing each into `out` (or over itself with `in_place`) -> paths written."""
+                notebooks: Sequence[str | Path] | None = None, progress: bool = False) -> list[Path]:
+    """Execute the numbered notebooks, writing each into `out` (or over itself with `in_place`) -> paths written.
+
+    Copies written into `out` get their relative path parameters injected as absolute paths, so they can be
+    opened and re-run there (`make lab`). With `progress`, one line per notebook goes to stderr as it finishes.
+    """
     if (out is None) == (not in_place):
         raise ValueError("give exactly one of out= or in_place=True")
     if in_place and params:
         raise ValueError("in-place runs use the notebooks' own parameters (committed outputs are for the seeds)")
     written = []
-    for path in [Path(p) for p in notebooks] if notebooks else numbered_notebooks():
-        nb = execute_notebook(path, params=params)
+    paths = [Path(p) for p in notebooks] if notebooks else numbered_notebooks()
+    for i, path in enumerate(paths, 1):
+        if progress:
+            print(f"[{i}/{len(paths)}] {path.name} ...", end=" ", file=sys.stderr, flush=True)
+        started = time.perf_counter()
+        run_params = dict(params or {})
+        if not in_place:
+            run_params = {**default_path_params(nbformat.read(path, as_version=4), path.parent.resolve()),
+                          **run_params}
+        nb = execute_notebook(path, params=run_params)
+        if progress:
+            print(f"done in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
         target = path if in_place else Path(out) / path.name
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, target)
@@ -133,12 +166,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     where.add_argument("--in-place", action="store_true", help="overwrite the notebooks with fresh outputs")
     parser.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                         help="override a parameter of the `parameters` cell (repeatable)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress line per notebook")
     args = parser.parse_args(argv)
     if not args.execute:
         parser.error("nothing to do: pass --execute")
     try:
         params = parse_params(args.param)
-        paths = execute_all(out=args.out, in_place=args.in_place, params=params, notebooks=args.notebooks)
+        paths = execute_all(out=args.out, in_place=args.in_place, params=params, notebooks=args.notebooks,
+                            progress=not args.quiet)
     except ValueError as exc:
         print(f"workbench.notebooks: {exc}", file=sys.stderr)
         return 2

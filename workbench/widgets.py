@@ -22,7 +22,12 @@ from dataclasses import dataclass, field
 import ipywidgets as widgets
 import pandas as pd
 
-from .framing import DEFAULT_PIVOT_TERMS, article_sources, framing_table, term_pivot
+import json
+from pathlib import Path
+
+import numpy as np
+
+from .framing import DEFAULT_PIVOT_TERMS, article_sources, framing_table, wilson_interval
 from .html import esc
 from .plots import figure_png, share_heatmap
 
@@ -46,14 +51,42 @@ class FramingFilter:
     actor: str | None = None
     terms: tuple[str, ...] = ()
     block_kinds: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
 
 
 @dataclass(frozen=True)
 class FramingView:
-    """The explorer's tables: `framing` rows (filtered) and the outlet x term pivot of shares."""
+    """The explorer's tables: one row per outlet x chosen term (zeros included; the numbers the heatmap shows)
+    and the outlet x term pivot of its shares."""
 
     framing: pd.DataFrame
     pivot: pd.DataFrame
+
+
+CELL_COLUMNS = ["outlet", "actor", "term", "count", "total", "share", "share_low", "share_high"]
+
+
+def cell_rows(table: pd.DataFrame, *, terms: Sequence[str], actor: str | None) -> pd.DataFrame:
+    """`framing` rows + the chosen terms and actor (None: all actors pooled) -> one row per outlet x term, with
+    count 0 where an outlet never uses a term: count, total (the outlet's designations of the actor, or of
+    anyone), share and its 95% Wilson interval."""
+    if table.empty:
+        return pd.DataFrame(columns=CELL_COLUMNS)
+    counts = table.groupby(["outlet", "term"], sort=True)["count"].sum()
+    if actor is not None:
+        totals = table.groupby("outlet", sort=True)["actor_total"].first()
+    else:
+        totals = table.groupby("outlet", sort=True)["count"].sum()
+    grid = pd.MultiIndex.from_product([totals.index, list(terms)], names=["outlet", "term"])
+    out = grid.to_frame(index=False)
+    out["actor"] = actor or ALL_ACTORS
+    out["count"] = counts.reindex(grid, fill_value=0).to_numpy().astype("int64")
+    out["total"] = out["outlet"].map(totals).astype("int64")
+    out["share"] = np.where(out["total"] > 0, out["count"] / out["total"].clip(lower=1), 0.0)
+    low, high = wilson_interval(out["count"].to_numpy(float), out["total"].to_numpy(float))
+    out["share_low"], out["share_high"] = low, high
+    return out[CELL_COLUMNS]
 
 
 def framing_view(mentions: pd.DataFrame, articles: pd.DataFrame, state: FramingFilter, *,
@@ -63,11 +96,13 @@ def framing_view(mentions: pd.DataFrame, articles: pd.DataFrame, state: FramingF
     Shares are computed before the term filter, so a share stays a share of all the actor's designations.
     """
     table = framing_table(mentions, articles, outlets=state.outlets or None,
-                          actors=[state.actor] if state.actor else None, block_kinds=state.block_kinds or None)
-    pivot = term_pivot(table, terms=list(state.terms or default_terms), actor=state.actor)
-    if state.terms:
-        table = table[table["term"].isin(state.terms)].reset_index(drop=True)
-    return FramingView(table, pivot)
+                          actors=[state.actor] if state.actor else None, block_kinds=state.block_kinds or None,
+                          date_from=state.date_from, date_to=state.date_to)
+    rows = cell_rows(table, terms=list(state.terms or default_terms), actor=state.actor)
+    pivot = rows.pivot_table(index="outlet", columns="term", values="share", aggfunc="sum", sort=True)
+    pivot = pivot.reindex(columns=list(state.terms or default_terms)) if len(rows) else pivot
+    pivot.columns.name = "term"
+    return FramingView(rows, pivot)
 
 
 def table_html(df: pd.DataFrame, *, css_class: str = FRAMING_TABLE_CLASS, digits: int = 3,
@@ -83,6 +118,12 @@ def table_html(df: pd.DataFrame, *, css_class: str = FRAMING_TABLE_CLASS, digits
             f"<tbody>{''.join(body)}</tbody></table>{more}")
 
 
+def _png_widget_size(fig, dpi: int) -> dict[str, str]:
+    """The layout that shows a PNG at its natural size (never stretched, so never blurry or distorted)."""
+    width_in = fig.get_size_inches()[0]
+    return {"width": f"{int(width_in * 96)}px", "max_width": "100%", "height": "auto"}
+
+
 @dataclass
 class FramingExplorer:
     """The framing explorer's widgets and data; build it with `framing_explorer`."""
@@ -95,28 +136,112 @@ class FramingExplorer:
     block_kinds: widgets.SelectMultiple
     table: widgets.HTML
     plot: widgets.Image
+    sentences: pd.DataFrame | None = None
+    date_from: widgets.Text = field(default_factory=lambda: widgets.Text(description="From", placeholder="YYYY-MM-DD"))
+    date_to: widgets.Text = field(default_factory=lambda: widgets.Text(description="To", placeholder="YYYY-MM-DD"))
+    selected: widgets.HTML = field(default_factory=widgets.HTML)
+    cell: widgets.Dropdown = field(default_factory=lambda: widgets.Dropdown(description="Cell",
+                                                                             layout=widgets.Layout(width="auto")))
+    drill: widgets.Output = field(default_factory=widgets.Output)
+    export_to: widgets.Text = field(default_factory=lambda: widgets.Text(value="framing-export",
+                                                                         description="Export to"))
+    export_button: widgets.Button = field(default_factory=lambda: widgets.Button(description="Export"))
+    status: widgets.HTML = field(default_factory=widgets.HTML)
+    hits: pd.DataFrame = field(default_factory=pd.DataFrame)
     box: widgets.Box = field(init=False)
 
     def __post_init__(self) -> None:
-        self.box = _assemble([self.outlets, self.actor, self.terms, self.block_kinds], [self.plot, self.table],
-                             self.refresh)
+        self.cell.observe(lambda _c: self.drill_down(), names="value")
+        self.export_button.on_click(lambda _b: self.export(self.export_to.value))
+        for control in (self.date_from, self.date_to):
+            control.continuous_update = False
+        self.box = _assemble([self.outlets, self.actor, self.terms, self.block_kinds], [], self.refresh)
+        for control in (self.date_from, self.date_to):
+            control.observe(lambda _c: self.refresh(), names="value")
+        self.box.children = (self.box.children[0], widgets.HBox([self.date_from, self.date_to]), self.selected,
+                             self.plot, self.table, widgets.HBox([self.export_to, self.export_button]), self.status,
+                             widgets.HTML("<b>Sentences behind a cell</b> (the designations counted there)"),
+                             self.cell, self.drill)
 
     def state(self) -> FramingFilter:
         """The controls' current values -> a FramingFilter."""
         actor = self.actor.value
         return FramingFilter(tuple(self.outlets.value), None if actor in (None, ALL_ACTORS) else actor,
-                             tuple(self.terms.value), tuple(self.block_kinds.value))
+                             tuple(self.terms.value), tuple(self.block_kinds.value),
+                             self.date_from.value.strip() or None, self.date_to.value.strip() or None)
 
     def tables(self) -> FramingView:
         """The tables for the current controls."""
         return framing_view(self.mentions, self.articles, self.state())
 
     def refresh(self) -> None:
-        """Recompute the tables from the controls and update the table and plot widgets in place."""
+        """Recompute the tables from the controls and update the table, plot and cell list in place."""
         view = self.tables()
-        self.table.value = table_html(view.framing)
-        title = f"Share of {self.state().actor or 'all'} designations"
-        self.plot.value = figure_png(share_heatmap(view.pivot, title=title))
+        st = self.state()
+        self.selected.value = "<small>" + esc(" · ".join(
+            f"{name}: {', '.join(vals) if vals else 'all'}" for name, vals in
+            (("outlets", st.outlets), ("terms", st.terms or DEFAULT_PIVOT_TERMS), ("block kinds", st.block_kinds),
+             ("dates", tuple(d for d in (st.date_from, st.date_to) if d))))) + "</small>"
+        self.table.value = table_html(view.framing, max_rows=max(len(view.framing), 1))
+        fig = share_heatmap(view.pivot, title=f"Share of {st.actor or 'all'} designations")
+        self.plot.value = figure_png(fig, dpi=192)
+        self.plot.layout = widgets.Layout(**_png_widget_size(fig, 192))
+        labels = [(f"{r.outlet} · {r.term} ({r.count}/{r.total})", (r.outlet, r.term))
+                  for r in view.framing.itertuples(index=False) if r.count > 0]
+        self.cell.options = [("(choose a cell)", None), *labels]
+
+    def drill_down(self, outlet: str | None = None, term: str | None = None) -> pd.DataFrame:
+        """The designations behind a cell (given, or the one chosen in "Cell") under the current filters -> rows
+        (also shown below the table, sortable by left/right context)."""
+        from .drilldown import designation_hits
+        from .notebook_support import show
+
+        if outlet is None and term is None:
+            if self.cell.value is None:
+                return self.hits
+            outlet, term = self.cell.value
+        st = self.state()
+        mentions = self.mentions
+        if st.block_kinds and "block_kind" in mentions:
+            mentions = mentions[mentions["block_kind"].isin(st.block_kinds)]
+        self.hits = designation_hits(mentions, self.sentences, self.articles, outlet=outlet, actor=st.actor,
+                                     term=term, date_from=st.date_from, date_to=st.date_to)
+        # Set the widget's outputs directly: capturing (`with self.drill:`) breaks headless runs (nbclient).
+        self.drill.outputs = ()
+        self.drill.append_display_data(show(self.hits, caption=f"{outlet} · {st.actor or 'all actors'} · {term}"))
+        return self.hits
+
+    def export(self, folder: str | Path) -> list[Path]:
+        """Write the table (CSV), the heatmap (PNG and SVG) and the drilled-down sentences (CSV) -> paths."""
+        from .notebook_support import export
+
+        folder = Path(folder)
+        view = self.tables()
+        fig = share_heatmap(view.pivot, title=f"Share of {self.state().actor or 'all'} designations")
+        paths = [export(view.framing, folder / "framing.csv"), export(fig, folder / "heatmap.png"),
+                 export(fig, folder / "heatmap.svg")]
+        if len(self.hits):
+            paths.append(export(self.hits, folder / "sentences.csv"))
+        self.status.value = f"<small>exported {len(paths)} files: {esc(', '.join(p.name for p in paths))}</small>"
+        return paths
+
+    def save_state(self, path: str | Path) -> Path:
+        """Write the controls' values (and the chosen cell) to a JSON file -> path."""
+        path = Path(path)
+        path.write_text(json.dumps({**self.state().__dict__, "cell": self.cell.value}, indent=1), encoding="utf-8")
+        return path
+
+    def load_state(self, path: str | Path) -> None:
+        """Set the controls from a JSON file written by `save_state`."""
+        st = json.loads(Path(path).read_text(encoding="utf-8"))
+        self.outlets.value = tuple(o for o in st.get("outlets", ()) if o in self.outlets.options)
+        self.actor.value = st.get("actor") or ALL_ACTORS
+        self.terms.value = tuple(t for t in st.get("terms", ()) if t in self.terms.options)
+        self.block_kinds.value = tuple(k for k in st.get("block_kinds", ()) if k in self.block_kinds.options)
+        self.date_from.value, self.date_to.value = st.get("date_from") or "", st.get("date_to") or ""
+        cell = tuple(st["cell"]) if st.get("cell") else None
+        if cell in [v for _, v in self.cell.options]:
+            self.cell.value = cell
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.box._repr_mimebundle_(**kwargs)
@@ -126,16 +251,17 @@ class FramingExplorer:
         return bundle
 
 
-def framing_explorer(mentions: pd.DataFrame, articles: pd.DataFrame, *,
-                     terms: Sequence[str] | None = None) -> FramingExplorer:
-    """The `mentions` and `articles` tables -> a FramingExplorer (controls, table and plot updating in place)."""
+def framing_explorer(mentions: pd.DataFrame, articles: pd.DataFrame, *, terms: Sequence[str] | None = None,
+                     sentences: pd.DataFrame | None = None) -> FramingExplorer:
+    """The `mentions` and `articles` tables (and `sentences`, for the drill-down) -> a FramingExplorer (controls,
+    table and plot updating in place; a cell's sentences; export; save/load state)."""
     outlets = sorted(article_sources(articles)["outlet"].unique())
     actors = sorted(mentions["actor"].dropna().unique())
     all_terms = sorted(set(mentions["term"].dropna()) | set(DEFAULT_PIVOT_TERMS))
     kinds = sorted(mentions["block_kind"].dropna().unique()) if "block_kind" in mentions else []
     layout = widgets.Layout(width="auto")
     return FramingExplorer(
-        mentions=mentions, articles=articles,
+        mentions=mentions, articles=articles, sentences=sentences,
         outlets=widgets.SelectMultiple(options=outlets, value=(), description="Outlets", rows=min(len(outlets), 8) or 1,
                                        layout=layout),
         actor=widgets.Dropdown(options=[ALL_ACTORS, *actors], value=ALL_ACTORS, description="Actor"),
