@@ -134,9 +134,12 @@ def test_ensure_tables_refuses_a_foreign_folder(tmp_path, corpus):
         ns.ensure_tables(corpus, out, pipeline="rules", analyses=())
 
 
-def test_missing_analysis_writer_is_skipped(tmp_path, monkeypatch):
-    monkeypatch.setitem(ns.ANALYSIS_WRITERS, "nothing", ("workbench.no_such_module", "write"))
-    assert ns.run_analyses(tmp_path, ["nothing"]) == []
+def test_a_missing_dependency_of_an_analysis_is_an_error(tmp_path, monkeypatch):
+    from workbench.analyses import ANALYSES, Analysis
+
+    monkeypatch.setitem(ANALYSES, "nothing", Analysis(("nothing",), "workbench.no_such_module", "write"))
+    with pytest.raises(ImportError):
+        ns.run_analyses(tmp_path, ["nothing"])
 
 
 def test_provenance_line_names_pipeline_and_versions(tmp_path, corpus):

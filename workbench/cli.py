@@ -16,10 +16,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from .analyses import ANALYSES, run_analysis
+
 EXIT_OK, EXIT_INPUT_ERRORS, EXIT_USAGE, EXIT_REFUSED, EXIT_NOTHING, EXIT_SCHEDULER = 0, 1, 2, 3, 4, 5
-# Tables each analysis command writes (checked for foreign entries in their way before any work).
-ANALYSIS_TABLES = {"framing": ("framing", "distinctive_terms"), "reuse": ("reuse_pairs", "substitutions"),
-                   "timeline": ("timeline", "figure_claims")}
 
 EPILOG = __doc__.split("Exit codes", 1)[1].join(["Exit codes", ""])
 
@@ -83,8 +82,8 @@ def _analysis(kind: str):
         if not Path(args.dir).is_dir():
             print(f"workbench {kind}: {args.dir} is not a folder of annotation tables", file=sys.stderr)
             return EXIT_USAGE
-        kinds = list(ANALYSIS_TABLES) if kind == "analyze" else [kind]
-        names = [f"{t}.parquet" for k in kinds for t in ANALYSIS_TABLES[k]]
+        kinds = list(ANALYSES) if kind == "analyze" else [kind]
+        names = [f"{t}.parquet" for k in kinds for t in ANALYSES[k].tables]
         try:
             check_output(args.dir, force=True, names=names)
             with transaction(args.dir):  # every table of the command published together, or none
@@ -100,21 +99,8 @@ def _analysis(kind: str):
 
 
 def run_analyses(out: str | Path, kinds: list[str]) -> list[Path]:
-    """Run the analysis writers `kinds` (framing, reuse, timeline) over the tables in `out` -> paths written."""
-    written: list[Path] = []
-    if "framing" in kinds:
-        from .framing import write_framing_tables
-
-        written += write_framing_tables(out)
-    if "reuse" in kinds:
-        from .reuse import write_reuse_tables
-
-        written += write_reuse_tables(out)
-    if "timeline" in kinds:
-        from .timeline import write_timeline_tables
-
-        written += write_timeline_tables(out)
-    return written
+    """Run the analysis writers `kinds` (names in `analyses.ANALYSES`) over the tables in `out` -> paths written."""
+    return [p for k in kinds for p in run_analysis(k, out)]
 
 
 def _sample(args: argparse.Namespace) -> int:

@@ -5,7 +5,6 @@ timings or random ids, and whether tables were rebuilt or reused is logged, neve
 """
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 from collections.abc import Iterable
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .analyses import ANALYSES, run_analysis
 from .config import METADATA_CSV, PROJ_ROOT, SEEDS_DIR, __version__
 from .html import esc
 from .tables import read_table
@@ -20,13 +20,6 @@ from .tables import read_table
 log = logging.getLogger(__name__)
 
 DEFAULT_PIPELINE = "en_core_web_sm"
-# Analysis writers that exist (or will): (module, function). Missing ones are skipped, so notebooks run while
-# other capabilities are still being built.
-ANALYSIS_WRITERS = {
-    "framing": ("workbench.framing", "write_framing_tables"),
-    "reuse": ("workbench.reuse", "write_reuse_tables"),
-    "timeline": ("workbench.timeline", "write_timeline_tables"),
-}
 MAX_ROWS = 60
 
 
@@ -69,10 +62,6 @@ def stale_reason(corpus: str | Path, out: str | Path, *, meta: str | Path | None
     return None
 
 
-ANALYSIS_TABLES = {"framing": ("framing", "distinctive_terms"), "reuse": ("reuse_pairs", "substitutions"),
-                   "timeline": ("timeline", "figure_claims")}
-
-
 def _newest_input_ns(out: Path) -> int:
     """The newest modification time (ns) among what analyses read: the annotation manifest, the package code and
     every file in data/ (vocabularies, judgements)."""
@@ -89,7 +78,7 @@ def analyses_current(out: str | Path, analyses: Iterable[str]) -> bool:
     out = Path(out)
     newest = _newest_input_ns(out)
     for name in analyses:
-        for table in ANALYSIS_TABLES.get(name, ()):
+        for table in ANALYSES[name].tables if name in ANALYSES else ():
             path = table_path(out, table)
             if not path.exists() or path.stat().st_mtime_ns < newest:
                 return False
@@ -97,20 +86,14 @@ def analyses_current(out: str | Path, analyses: Iterable[str]) -> bool:
 
 
 def run_analyses(out: str | Path, analyses: Iterable[str]) -> list[str]:
-    """Run the analysis writers that exist over the tables in `out`, publishing their tables together -> names of
-    the analyses run."""
+    """Run the analysis writers `analyses` over the tables in `out`, publishing their tables together -> names of
+    the analyses run. A missing dependency is an error, never a silently missing table."""
     from .outdir import transaction
 
     ran = []
     with transaction(out, wait=True):
         for name in analyses:
-            module, func = ANALYSIS_WRITERS[name]
-            try:
-                writer = getattr(importlib.import_module(module), func)
-            except (ImportError, AttributeError):  # that capability is not built yet
-                log.info("analysis %s not available; skipped", name)
-                continue
-            writer(out)
+            run_analysis(name, out)
             ran.append(name)
     return ran
 
@@ -133,7 +116,7 @@ def is_seeds(corpus: str | Path) -> bool:
 
 def ensure_tables(corpus: str | Path, out: str | Path, *, meta: str | Path | None = None,
                   pipeline: str = DEFAULT_PIPELINE,
-                  analyses: Iterable[str] = ("framing", "reuse", "timeline")) -> Path:
+                  analyses: Iterable[str] = tuple(ANALYSES)) -> Path:
     """Annotate `corpus` into `out` unless current tables are there, then run the analysis writers -> `out`.
 
     Tables are rebuilt when `stale_reason` gives a reason. Only what the workbench wrote is ever replaced: a
