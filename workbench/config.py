@@ -2,12 +2,25 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import metadata
+from importlib import metadata, resources
 from pathlib import Path
 
 import yaml
 
 PROJ_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _vocab_dir() -> Path:
+    """The vocabularies the annotation reads: package data `workbench.vocab` (the checkout's data/ folder)."""
+    try:
+        return Path(str(resources.files("workbench.vocab")))
+    except ModuleNotFoundError:  # an editable install made before workbench.vocab was mapped to data/
+        return PROJ_ROOT / "data"
+
+
+# Shipped in the wheel: the vocabularies (yaml, csv) only.
+VOCAB_DIR = _vocab_dir()
+# Only in a checkout: hand annotations, corrections, judgements, metadata and outputs.
 DATA_DIR = PROJ_ROOT / "data"
 SEEDS_DIR = PROJ_ROOT / "seeds"
 PROCESSED_DIR = DATA_DIR / "processed"
@@ -15,15 +28,15 @@ INTERIM_DIR = DATA_DIR / "interim"
 CORRECTIONS_DIR = DATA_DIR / "corrections"
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 METADATA_CSV = DATA_DIR / "metadata.csv"
-BLOCKS_YAML = DATA_DIR / "blocks.yaml"
-CODEBOOK_YAML = DATA_DIR / "codebook.yaml"
-GAZETTEER_CSV = DATA_DIR / "gazetteer.csv"
-NUMBERS_YAML = DATA_DIR / "numbers.yaml"
-TIMEX_YAML = DATA_DIR / "timex.yaml"
+BLOCKS_YAML = VOCAB_DIR / "blocks.yaml"
+CODEBOOK_YAML = VOCAB_DIR / "codebook.yaml"
+GAZETTEER_CSV = VOCAB_DIR / "gazetteer.csv"
+NUMBERS_YAML = VOCAB_DIR / "numbers.yaml"
+TIMEX_YAML = VOCAB_DIR / "timex.yaml"
 # Every file the annotation components read: their content fingerprint is recorded with each table.
-ANNOTATION_DATA = tuple(DATA_DIR / n for n in ("blocks.yaml", "blocks_model.json", "blocks_stopwords.txt",
-                                                "codebook.yaml", "figures.yaml", "gazetteer.csv", "numbers.yaml",
-                                                "quotes.yaml", "sentences.yaml", "timex.yaml"))
+ANNOTATION_DATA = tuple(VOCAB_DIR / n for n in ("blocks.yaml", "blocks_model.json", "blocks_stopwords.txt",
+                                                 "codebook.yaml", "figures.yaml", "gazetteer.csv", "numbers.yaml",
+                                                 "quotes.yaml", "sentences.yaml", "timex.yaml"))
 
 try:
     __version__ = metadata.version("framing-workbench")

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .config import DATA_DIR
+from .config import VOCAB_DIR
 
-MODEL_JSON = DATA_DIR / "blocks_model.json"
-STOPWORDS_TXT = DATA_DIR / "blocks_stopwords.txt"
+MODEL_JSON = VOCAB_DIR / "blocks_model.json"
+STOPWORDS_TXT = VOCAB_DIR / "blocks_stopwords.txt"
 RULE_KINDS = ("headline", "body", "subheading", "caption", "attribution", "boilerplate", "comment")
 CLASSES = ("headline", "body", "other")
 HEADLINE_MAX_WORDS = 25

@@ -53,11 +53,11 @@ import pandas as pd
 import yaml
 from rapidfuzz.distance import Indel
 
-from .config import DATA_DIR
+from .config import VOCAB_DIR
 from .html import esc, highlight
 from .tables import read_table
 
-REUSE_YAML = DATA_DIR / "reuse.yaml"
+REUSE_YAML = VOCAB_DIR / "reuse.yaml"
 REUSE_KINDS = ("headline", "body", "subheading")
 THRESHOLD = 0.5
 MIN_WORDS = 6

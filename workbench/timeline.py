@@ -42,11 +42,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .config import DATA_DIR
+from .config import VOCAB_DIR
 from .framing import article_sources
 from .tables import iter_table_batches, read_table, write_table
 
-TIMELINE_YAML = DATA_DIR / "timeline.yaml"
+TIMELINE_YAML = VOCAB_DIR / "timeline.yaml"
 CALENDAR = re.compile(r"^(\d{4})(?:-(\d\d)(?:-(\d\d))?|-W(\d\d)|-(SP|SU|FA|WI))?")
 SEASON_MONTH = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
 

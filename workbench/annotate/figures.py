@@ -28,13 +28,13 @@ from spacy.strings import hash_string
 from spacy.tokens import Doc
 
 from ..blocks import CONTENT_KINDS
-from ..config import DATA_DIR, NUMBERS_YAML
+from ..config import NUMBERS_YAML, VOCAB_DIR
 from .base import (block_starts, doc_blocks, doc_lower, doc_text, phrase_trie, sentence_bounds, token_lowers,
                    token_starts)
 from .numbers import Numbers, load_numbers, match_value
 from .spans import token_spans
 
-FIGURES_YAML = DATA_DIR / "figures.yaml"
+FIGURES_YAML = VOCAB_DIR / "figures.yaml"
 SPANS_KEY = "wb_figures"
 _WORD = r"[A-Za-z][\w'’-]*"
 _WORD_PUNCT = ".,;:!?()[]\"'“”‘’«»"  # stripped from the words after a number before they are compared

@@ -26,7 +26,7 @@ from rapidfuzz import fuzz
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..config import DATA_DIR
+from ..config import VOCAB_DIR
 from ..blocks import CONTENT_KINDS
 from .base import block_kind_at, doc_blocks, doc_lower, doc_text, phrase_trie
 
@@ -36,7 +36,7 @@ from .speakers import attribution, has_parse
 from .sentences import sentence_starts
 from .spans import token_spans
 
-QUOTES_YAML = DATA_DIR / "quotes.yaml"
+QUOTES_YAML = VOCAB_DIR / "quotes.yaml"
 SPANS_KEY = "wb_quotes"
 # Attribution verbs further than this many words after a closing mark belong to another clause.
 MAX_AFTER_WORDS = 12

@@ -16,10 +16,10 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..config import DATA_DIR
+from ..config import VOCAB_DIR
 from .base import doc_text, token_starts
 
-SENTENCES_YAML = DATA_DIR / "sentences.yaml"
+SENTENCES_YAML = VOCAB_DIR / "sentences.yaml"
 
 
 BOUNDARY = re.compile(r"[.!?\u2026][\"\u201d\u2019\u00bb)\]]*[ \t\u00a0]+(?=[\"\u201c\u2018\u00ab(\[]?[A-Z0-9])")

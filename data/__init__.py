@@ -1,0 +1,1 @@
+"""The annotation vocabularies (yaml, csv), installed as the package `workbench.vocab` (see pyproject.toml)."""
