@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from workbench import framing as fr
+from workbench import stats
 from workbench.tables import read_table, write_table
 
 Z = 1.959963984540054
@@ -77,7 +78,7 @@ def test_select_sources_date_range_drops_undated():
 
 @pytest.mark.parametrize("k,n", [(3, 10), (1, 1), (7, 16), (10, 10), (0, 4)])
 def test_wilson_matches_quadratic_roots(k, n):
-    low, high = fr.wilson_interval(k, n)
+    low, high = stats.wilson_interval(k, n)
     exp_low, exp_high = _wilson_by_roots(k, n)
     assert low == pytest.approx(exp_low, abs=1e-9)
     assert high == pytest.approx(exp_high, abs=1e-9)
@@ -85,19 +86,19 @@ def test_wilson_matches_quadratic_roots(k, n):
 
 def test_wilson_zero_successes_closed_form():
     # k = 0: low = 0, high = z^2 / (n + z^2)
-    low, high = fr.wilson_interval(0, 10)
+    low, high = stats.wilson_interval(0, 10)
     assert low == 0.0
     assert high == pytest.approx(Z * Z / (10 + Z * Z), rel=1e-12)
 
 
 def test_wilson_known_value():
     # 3 of 10, 95%: (0.1078, 0.6032), the textbook Wilson interval
-    low, high = fr.wilson_interval(3, 10)
+    low, high = stats.wilson_interval(3, 10)
     assert (round(float(low), 4), round(float(high), 4)) == (0.1078, 0.6032)
 
 
 def test_wilson_nan_without_trials():
-    low, high = fr.wilson_interval([1, 0], [2, 0])
+    low, high = stats.wilson_interval([1, 0], [2, 0])
     assert np.isnan(low[1]) and np.isnan(high[1]) and not np.isnan(low[0])
 
 

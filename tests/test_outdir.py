@@ -309,7 +309,7 @@ def test_a_failing_analysis_publishes_none_of_the_analysis_tables(corpus, tmp_pa
 
 
 def test_a_failing_validity_run_publishes_neither_validity_nor_framing(corpus, tmp_path, monkeypatch):
-    import workbench.validation as validation
+    import workbench.framing as framing
     from workbench.tables import write_table
 
     out = tmp_path / "out"
@@ -322,7 +322,7 @@ def test_a_failing_validity_run_publishes_neither_validity_nor_framing(corpus, t
         write_table("framing", [], out_dir)
         raise RuntimeError("judgements unreadable half-way")
 
-    monkeypatch.setattr(validation, "write_validity", half_done)
+    monkeypatch.setattr(framing, "write_validity", half_done)
     (tmp_path / "judged.csv").write_text("key\n", encoding="utf-8")
     with pytest.raises(RuntimeError):
         main(["validity", str(out), "--judgements", str(tmp_path / "judged.csv")])

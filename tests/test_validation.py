@@ -11,7 +11,7 @@ import pytest
 from workbench import validation as V
 from workbench.annotate.write import annotate_corpus
 from workbench.cli import main
-from workbench.framing import wilson_interval
+from workbench.stats import wilson_interval
 from workbench.tables import read_table
 
 SENTENCES = [

@@ -125,7 +125,7 @@ def _sample(args: argparse.Namespace) -> int:
 
 
 def _validity(args: argparse.Namespace) -> int:
-    from .validation import write_validity
+    from .framing import write_validity
 
     if not Path(args.dir).is_dir() or not Path(args.judgements).exists():
         print(f"workbench validity: {args.dir} or {args.judgements} does not exist", file=sys.stderr)

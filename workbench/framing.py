@@ -19,15 +19,16 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from .adjust import adjusted_framing, judgements_for
 from .blocks import CONTENT_KINDS
-from .tables import iter_table_batches, iter_table_parts, read_table, write_table
+# source_label and UNKNOWN_PREFIX stay reachable as framing.* for the notebooks; sources.py owns them.
+from .sources import UNKNOWN_PREFIX, article_sources, select_sources, source_label  # noqa: F401
+from .stats import Z95, wilson_interval
+from .tables import iter_table_batches, iter_table_parts, read_table, table_path, write_table
+from .validation import read_judgements, validity_table
 
-UNKNOWN_OUTLETS = frozenset({"", "unknown", "none", "nan", "null", "n/a"})
-UNKNOWN_PREFIX = "unknown:"
-Z95 = float(norm.ppf(0.975))  # 1.959963984540054
 DEFAULT_PIVOT_TERMS = ("regime", "government", "army", "forces", "rebels", "opposition", "terrorists", "jihadists")
 FRAMING_COLUMNS = ["outlet", "actor", "term", "count", "actor_total", "share", "share_low", "share_high",
                    "per_1k_words"]
@@ -35,68 +36,6 @@ DISTINCTIVE_COLUMNS = ["outlet", "term", "count", "count_rest", "log_odds", "z",
 # Word tokens for the lemma comparison. The rules pipeline has no lemmatiser, so "lemmas" are lowercased word
 # tokens of content sentences (letters, inner hyphens/apostrophes kept: "rebel-held", "assad's").
 WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
-
-
-# ---------------------------------------------------------------------------------------------------- sources
-
-def source_label(outlet: object, article_id: str) -> str:
-    """An article's outlet and id -> its source label ("unknown:<article_id>" when the outlet is unknown)."""
-    if outlet is None or (isinstance(outlet, float) and np.isnan(outlet)) or outlet is pd.NA:
-        return f"{UNKNOWN_PREFIX}{article_id}"
-    text = str(outlet).strip()
-    return f"{UNKNOWN_PREFIX}{article_id}" if text.lower() in UNKNOWN_OUTLETS else text
-
-
-def article_sources(articles: pd.DataFrame) -> pd.DataFrame:
-    """The `articles` table -> one row per article with its source label.
-
-    Returns:
-        DataFrame with columns article_id, outlet (source label), published (datetime.date or None),
-        n_words (int).
-    """
-    if articles.empty:
-        return pd.DataFrame({"article_id": pd.Series(dtype=str), "outlet": pd.Series(dtype=str),
-                             "published": pd.Series(dtype=object), "n_words": pd.Series(dtype="int64")})
-    out = pd.DataFrame({
-        "article_id": articles["article_id"].astype(str),
-        "outlet": [source_label(o, a) for o, a in zip(articles["outlet"], articles["article_id"])],
-        "published": [_as_date(v) for v in articles["published"]],
-        "n_words": pd.to_numeric(articles["n_words"], errors="coerce").fillna(0).astype("int64"),
-    })
-    return out.sort_values("article_id", kind="stable").reset_index(drop=True)
-
-
-def _as_date(value: object) -> dt.date | None:
-    if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return pd.Timestamp(value).date()
-    except (ValueError, TypeError):
-        return None
-
-
-def select_sources(sources: pd.DataFrame, *, outlets: Iterable[str] | None = None,
-                   date_from: dt.date | str | None = None, date_to: dt.date | str | None = None) -> pd.DataFrame:
-    """Article sources -> those of the chosen outlets published within [date_from, date_to] (inclusive).
-
-    Articles without a publication date are dropped as soon as either date bound is given.
-    """
-    keep = pd.Series(True, index=sources.index)
-    if outlets is not None:
-        keep &= sources["outlet"].isin(list(outlets))
-    lo, hi = _as_date(date_from), _as_date(date_to)
-    if lo is not None or hi is not None:
-        pub = sources["published"]
-        keep &= pub.notna()
-        if lo is not None:
-            keep &= pub.map(lambda d: d is not None and d >= lo)
-        if hi is not None:
-            keep &= pub.map(lambda d: d is not None and d <= hi)
-    return sources[keep.astype(bool)].reset_index(drop=True)
 
 
 def filter_mentions(mentions: pd.DataFrame, sources: pd.DataFrame, *, outlets: Iterable[str] | None = None,
@@ -122,28 +61,6 @@ def filter_mentions(mentions: pd.DataFrame, sources: pd.DataFrame, *, outlets: I
 
 
 # ---------------------------------------------------------------------------------------------------- framing
-
-def wilson_interval(count: np.ndarray | Sequence[float] | float, total: np.ndarray | Sequence[float] | float, *,
-                    z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
-    """Successes and trials -> (low, high) of the Wilson score interval for a proportion (NaN where total = 0).
-
-    References:
-        Wilson, E. B. (1927). Probable inference, the law of succession, and statistical inference.
-        Journal of the American Statistical Association, 22(158), 209-212.
-    """
-    k = np.asarray(count, dtype=float)
-    n = np.asarray(total, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = k / n
-        denom = 1.0 + z * z / n
-        centre = (p + z * z / (2 * n)) / denom
-        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-        low, high = np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
-    # exact ends where rounding would leave 1e-17 off them (the closed forms are 0 and 1)
-    low, high = np.where(k <= 0, 0.0, low), np.where(k >= n, 1.0, high)
-    bad = n <= 0
-    return np.where(bad, np.nan, low), np.where(bad, np.nan, high)
-
 
 def designation_counts(mentions: pd.DataFrame) -> pd.DataFrame:
     """Mentions carrying an `outlet` column -> counts per outlet, actor and term.
@@ -468,8 +385,6 @@ def write_framing_tables(out_dir: str | Path, *, lemma_min_total: int = 2,
     rest. When judged mentions of this corpus exist (`judgements`, default data/judgements), framing gains the
     columns of `workbench.adjust.adjusted_framing` (shares adjusted for measured precision).
     """
-    from .adjust import adjusted_framing, judgements_for
-
     sources = article_sources(read_table(out_dir, "articles"))
     src = sources[["article_id", "outlet"]]
     mention_cols = ["article_id", "term", "actor"]
@@ -486,3 +401,13 @@ def write_framing_tables(out_dir: str | Path, *, lemma_min_total: int = 2,
     meta = {"analysis": "framing"}
     return [write_table("framing", framing, out_dir, metadata=meta),
             write_table("distinctive_terms", _sort_distinctive(distinct), out_dir, metadata=meta)]
+
+
+def write_validity(out: str | Path, source: str | Path | Iterable[str | Path]) -> list[Path]:
+    """Judgements (files or folders) on `out` -> writes `validity` there, and `framing` again with adjusted shares
+    when mentions were judged and a framing table exists; returns the paths written."""
+    judgements = read_judgements(source)
+    written = [write_table("validity", validity_table(out, judgements), out, metadata={"analysis": "validity"})]
+    if table_path(out, "framing").exists() and isinstance(source, (str, Path)):
+        written += write_framing_tables(out, judgements=source)
+    return written

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from .framing import article_sources
+from .sources import article_sources
 from .html import esc, highlight
 
 KWIC_COLUMNS = ["article_id", "outlet", "start", "end", "left", "keyword", "right"]
@@ -85,7 +85,7 @@ def kwic(sentences: pd.DataFrame, articles: pd.DataFrame, keyword: str | re.Patt
 
     Give either `keyword` (a word, matched as a whole word; or a regex with `regex=True`) to search the text, or
     `mentions` with `term` and/or `actor` to show the designation mentions of that term / actor. Outlets are
-    source labels (see `workbench.framing.source_label`).
+    source labels (see `workbench.sources.source_label`).
 
     Returns:
         DataFrame with columns article_id, outlet, start, end (offsets of the keyword in the original text),

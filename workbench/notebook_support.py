@@ -251,10 +251,10 @@ def article_texts(corpus: str | Path, out: str | Path) -> dict[str, str]:
 def with_outlet(df: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     """Rows of any per-article table -> the same rows with the article's source label as `outlet`, second column.
 
-    The source label is `workbench.framing.source_label`'s: an unknown outlet becomes "unknown:<article_id>", so
+    The source label is `workbench.sources.source_label`'s: an unknown outlet becomes "unknown:<article_id>", so
     articles of unknown origin are never pooled into one pretend outlet, in every notebook alike.
     """
-    from .framing import source_label
+    from .sources import source_label
 
     outlets = pd.DataFrame({"article_id": articles["article_id"],
                             "outlet": [source_label(o, a) for o, a in zip(articles["outlet"], articles["article_id"])]})

@@ -54,6 +54,7 @@ import yaml
 from rapidfuzz.distance import Indel
 
 from .config import VOCAB_DIR
+from .sources import is_unknown, source_label
 from .html import esc, highlight
 from .tables import read_table
 
@@ -65,7 +66,6 @@ MIN_SHARED = 2
 MAX_DF = 100
 N_SHARDS = 8
 LOOKUP_LIMIT = 500_000  # words cached between sentences while indexing
-UNKNOWN_OUTLETS = frozenset({"", "unknown", "none", "n/a", "na", "null"})
 WORD = re.compile(r"\w+(?:['’]\w+)*")
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: spreads shingle keys evenly over shards
 
@@ -94,17 +94,14 @@ def load_vocab(path: str | Path = REUSE_YAML) -> tuple[frozenset[str], dict[str,
 
 
 def source_of(outlet: object, article_id: str) -> str:
-    """An article's outlet -> its source key; an unknown outlet makes the article its own source."""
-    if outlet is None or (isinstance(outlet, float) and np.isnan(outlet)) or pd.isna(outlet):
-        return f"unknown:{article_id}"
-    name = str(outlet).strip()
-    return f"unknown:{article_id}" if name.lower() in UNKNOWN_OUTLETS else name.lower()
+    """An article's outlet -> its source key (`sources.source_label`, outlet names compared without case)."""
+    label = source_label(outlet, article_id)
+    return label if is_unknown(outlet) else label.lower()
 
 
 def outlet_label(outlet: object, article_id: str) -> str:
     """An article's outlet for display -> the outlet name, or the article id when the outlet is unknown."""
-    src = source_of(outlet, article_id)
-    return article_id if src.startswith("unknown:") else str(outlet).strip()
+    return article_id if is_unknown(outlet) else source_label(outlet, article_id)
 
 
 def words(text: str) -> list[tuple[int, int, str]]:

@@ -43,7 +43,7 @@ import pandas as pd
 import yaml
 
 from .config import VOCAB_DIR
-from .framing import article_sources
+from .sources import article_sources
 from .tables import iter_table_batches, read_table, write_table
 
 TIMELINE_YAML = VOCAB_DIR / "timeline.yaml"
@@ -256,13 +256,6 @@ def _places(entities: pd.DataFrame | None, lookup: dict) -> tuple[dict[tuple[str
             by_sent[(r.article_id, s0)].append(name)
         by_article.setdefault(r.article_id, name)
     return by_sent, by_article
-
-
-def _iso_week(d: object) -> str:
-    if isinstance(d, dt.date):
-        y, w, _ = d.isocalendar()
-        return f"{y}-W{w:02d}"
-    return "undated"
 
 
 class _Union:

@@ -28,7 +28,8 @@ import numpy as np
 import pandas as pd
 
 from .config import DATA_DIR
-from .framing import Z95, source_label, wilson_interval
+from .sources import source_label
+from .stats import Z95, wilson_interval
 from .tables import read_table
 
 JUDGEMENTS_DIR = DATA_DIR / "judgements"
@@ -482,16 +483,3 @@ def fixes_to_corrections(out: str | Path, judgements: pd.DataFrame, *, correctio
                                   author=author, note=note, **values))
         seen.add(key)
     return made
-
-
-def write_validity(out: str | Path, source: str | Path | Iterable[str | Path]) -> list[Path]:
-    """Judgements (files or folders) on `out` -> writes `validity` there, and `framing` again with adjusted shares
-    when mentions were judged and a framing table exists; returns the paths written."""
-    from .framing import write_framing_tables
-    from .tables import table_path, write_table
-
-    judgements = read_judgements(source)
-    written = [write_table("validity", validity_table(out, judgements), out, metadata={"analysis": "validity"})]
-    if table_path(out, "framing").exists() and isinstance(source, (str, Path)):
-        written += write_framing_tables(out, judgements=source)
-    return written

@@ -27,7 +27,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .framing import DEFAULT_PIVOT_TERMS, article_sources, framing_table, wilson_interval
+from .framing import DEFAULT_PIVOT_TERMS, framing_table
+from .sources import article_sources
+from .stats import wilson_interval
 from .html import esc
 from .plots import figure_png, share_heatmap
 

@@ -331,17 +331,3 @@ def annotate_articles(items: Iterable[Article | ReadError], nlp: Language, *, ba
     if batch:
         _annotate_batch(batch, nlp, out, wanted, batch_size)
     return out
-
-
-def published_or_none(value: object) -> dt.date | None:
-    """Coerce a stored published value (date, Timestamp, str, NaT) -> date or None."""
-    if value is None:
-        return None
-    try:
-        import pandas as pd
-
-        if pd.isna(value):
-            return None
-        return pd.Timestamp(value).date()
-    except (TypeError, ValueError):
-        return None
