@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from workbench import kwic as kw
+from workbench import views
 from workbench.tables import read_table
 
 TEXT = "Regime forces advanced.\n\nThe <b>regime</b> said rebels & regimes fled.\nComment: regime!"
@@ -82,7 +83,7 @@ def test_needs_something_to_look_for():
 
 
 def test_html_escapes_text_and_marks_keyword():
-    html = kw.kwic_html(kw.kwic(_sentences(), _articles(), "regime"))
+    html = views.kwic_html(kw.kwic(_sentences(), _articles(), "regime"))
     assert "<b>" not in html and "&lt;b&gt;" in html and "&amp;" in html
     assert html.count('<mark class="wb-kw"') == 3
     assert f'data-start="{TEXT.index("regime</b>")}"' in html and 'class="wb-kwic"' in html

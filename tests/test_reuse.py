@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench import reuse
+from workbench import reuse, views
 from workbench.tables import read_table
 
 S001, S002, S003 = "001_8b4533b8271eb4d2", "002_661baaa98c53e93b", "003_6603f90266d38ae9"
@@ -195,7 +195,7 @@ def test_side_by_side_escapes_article_text():
     evil = "<script>alert(1)</script> Government forces advanced on the last rebel stronghold in the north today."
     sents, arts, _ = _frames([("a1", "Wire", evil), ("b1", "Paper", evil.replace("Government", "Regime"))])
     pairs = reuse.align(sents, arts)
-    html = reuse.side_by_side(pairs, reuse.substitutions_frame(pairs, sents), sents, "a1", "b1")
+    html = views.side_by_side(pairs, reuse.substitutions_frame(pairs, sents), sents, "a1", "b1")
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert '<mark class="replace"' in html
 

@@ -14,10 +14,8 @@ from typing import NamedTuple
 import pandas as pd
 
 from .sources import article_sources
-from .html import esc, highlight
 
 KWIC_COLUMNS = ["article_id", "outlet", "start", "end", "left", "keyword", "right"]
-KWIC_CSS_CLASS = "wb-kwic"
 
 
 class Hit(NamedTuple):
@@ -122,18 +120,3 @@ def kwic(sentences: pd.DataFrame, articles: pd.DataFrame, keyword: str | re.Patt
         return _empty()
     df = pd.DataFrame(rows)[KWIC_COLUMNS].astype({"start": "int64", "end": "int64"})
     return df.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
-
-
-def kwic_html(frame: pd.DataFrame, *, css_class: str = KWIC_CSS_CLASS, max_rows: int | None = None) -> str:
-    """A keyword-in-context table -> an HTML table: text escaped, keyword in <mark>, each row naming its offsets."""
-    rows = frame if max_rows is None else frame.head(max_rows)
-    out = [f'<table class="{esc(css_class)}"><thead><tr><th>article</th><th>outlet</th><th>offsets</th>'
-           '<th class="left">left</th><th>keyword</th><th class="right">right</th></tr></thead><tbody>']
-    for r in rows.itertuples(index=False):
-        kw = highlight(r.keyword, [(int(r.start), int(r.end), "wb-kw")], base=int(r.start))
-        out.append(f'<tr data-article="{esc(r.article_id)}" data-start="{int(r.start)}" data-end="{int(r.end)}">'
-                   f"<td>{esc(r.article_id)}</td><td>{esc(r.outlet)}</td><td>{int(r.start)}-{int(r.end)}</td>"
-                   f'<td class="left" style="text-align:right">{esc(r.left)}</td><td>{kw}</td>'
-                   f'<td class="right">{esc(r.right)}</td></tr>')
-    out.append("</tbody></table>")
-    return "".join(out)

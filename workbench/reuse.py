@@ -55,7 +55,6 @@ from rapidfuzz.distance import Indel
 
 from .config import VOCAB_DIR
 from .sources import is_unknown, source_label
-from .html import esc, highlight
 from .tables import read_table
 
 REUSE_YAML = VOCAB_DIR / "reuse.yaml"
@@ -535,62 +534,6 @@ def likely_source(pairs: pd.DataFrame, sentences: pd.DataFrame, articles: pd.Dat
             sources[story] = str(pick["outlet"]) if known else pick["article_id"]
     out["likely_source"] = out["story"].map(sources)
     return out[["article_id", "story", "outlet", "published", "credits", "earliest", "likely_source"]]
-
-
-# --- view -------------------------------------------------------------------------------------------------------
-
-SIDE_BY_SIDE_CSS = (
-    "<style>.wb-reuse{border-collapse:collapse;font:13px/1.4 sans-serif}.wb-reuse td{vertical-align:top;"
-    "padding:4px 8px;border-top:1px solid #e5e7eb;width:45%}.wb-reuse td.sim{width:6%;color:#6b7280}"
-    ".wb-reuse mark.replace{background:#fde68a}.wb-reuse mark.delete{background:#fecaca}"
-    ".wb-reuse mark.insert{background:#bbf7d0}.wb-reuse tr.alone td{color:#9ca3af}</style>"
-)
-
-
-def side_by_side(pairs: pd.DataFrame, subs: pd.DataFrame, sentences: pd.DataFrame, article_a: str,
-                 article_b: str) -> str:
-    """Aligned pairs + substitutions + sentences of two articles -> an HTML table, escaped, edits highlighted.
-
-    Rows follow article_a's text; each aligned sentence sits next to its best partner in article_b (replaced words
-    yellow, deleted red, inserted green); sentences of article_b aligned to nothing in article_a follow at the end.
-    """
-    if article_b < article_a:
-        article_a, article_b = article_b, article_a
-    sents = reuse_sentences(sentences)
-    sa = sents[sents["article_id"] == article_a]
-    sb = sents[sents["article_id"] == article_b]
-    p = pairs[(pairs["article_a"] == article_a) & (pairs["article_b"] == article_b)]
-    if "best" in p.columns:
-        p = p[p["best"]]
-    # Read from the table (no `best` flag): each sentence keeps its most similar partner.
-    p = p.sort_values(["similarity", "start_a", "start_b"], ascending=[False, True, True], kind="stable")
-    p = p.drop_duplicates("start_a").drop_duplicates("start_b")
-    e = subs[(subs["article_a"] == article_a) & (subs["article_b"] == article_b)]
-    text_b = dict(zip(sb["start"], zip(sb["end"], sb["text"])))
-    partner = dict(zip(p["start_a"], zip(p["start_b"], p["similarity"])))
-
-    def marks(rows: pd.DataFrame, side: str, start: int, end: int) -> list[tuple[int, int, str]]:
-        inside = rows[(rows[f"start_{side}"] >= start) & (rows[f"end_{side}"] <= end)
-                      & (rows[f"end_{side}"] > rows[f"start_{side}"])]
-        return [(int(s), int(t), op) for s, t, op in zip(inside[f"start_{side}"], inside[f"end_{side}"], inside["op"])]
-
-    out = [SIDE_BY_SIDE_CSS, '<table class="wb-reuse">',
-           f"<tr><th>{esc(article_a)}</th><th>similarity</th><th>{esc(article_b)}</th></tr>"]
-    for r in sa.itertuples():
-        left = highlight(r.text, marks(e, "a", r.start, r.end), base=r.start)
-        if r.start in partner:
-            start_b, sim = partner[r.start]
-            end_b, tb = text_b[start_b]
-            right = highlight(tb, marks(e, "b", start_b, end_b), base=start_b)
-            out.append(f'<tr><td>{left}</td><td class="sim">{sim:.2f}</td><td>{right}</td></tr>')
-        else:
-            out.append(f'<tr class="alone"><td>{left}</td><td class="sim"></td><td></td></tr>')
-    used = set(p["start_b"])
-    for r in sb.itertuples():
-        if r.start not in used:
-            out.append(f'<tr class="alone"><td></td><td class="sim"></td><td>{esc(r.text)}</td></tr>')
-    out.append("</table>")
-    return "\n".join(out)
 
 
 def article_pairs(pairs: pd.DataFrame) -> pd.DataFrame:

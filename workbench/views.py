@@ -1,4 +1,5 @@
-"""HTML views of one article for notebooks: blocks coloured by kind, and labelled spans through displaCy.
+"""HTML views for notebooks, and the only module of the package that writes HTML: one article's blocks coloured by
+kind, labelled spans through displaCy, keyword-in-context tables and two articles side by side with their edits.
 
 Every piece of article text reaches HTML through `workbench.html.esc` or through displaCy's own token escaping
 (`spacy.displacy` escapes token text but not labels or titles, so those go through `esc` here). Views take the
@@ -10,8 +11,10 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .html import KIND_COLOURS, esc
+from .html import KIND_COLOURS, esc, highlight
+from .reuse import reuse_sentences
 
+KWIC_CSS_CLASS = "wb-kwic"
 SPAN_COLOURS = ("#fde68a", "#bfdbfe", "#bbf7d0", "#fecaca", "#e9d5ff", "#fed7aa", "#a5f3fc", "#fbcfe8", "#d9f99d")
 
 
@@ -98,3 +101,72 @@ def spans_view(text: str, spans: pd.DataFrame, *, blocks: pd.DataFrame | None = 
     n = sum(len(p["spans"]) for p in parsed)
     return HTMLView(f'<div class="wb-spans">{head}{html}</div>',
                     f"span view{f' of {title}' if title else ''}: {n} spans in {len(parsed)} blocks")
+
+
+def kwic_html(frame: pd.DataFrame, *, css_class: str = KWIC_CSS_CLASS, max_rows: int | None = None) -> str:
+    """A keyword-in-context table -> an HTML table: text escaped, keyword in <mark>, each row naming its offsets."""
+    rows = frame if max_rows is None else frame.head(max_rows)
+    out = [f'<table class="{esc(css_class)}"><thead><tr><th>article</th><th>outlet</th><th>offsets</th>'
+           '<th class="left">left</th><th>keyword</th><th class="right">right</th></tr></thead><tbody>']
+    for r in rows.itertuples(index=False):
+        kw = highlight(r.keyword, [(int(r.start), int(r.end), "wb-kw")], base=int(r.start))
+        out.append(f'<tr data-article="{esc(r.article_id)}" data-start="{int(r.start)}" data-end="{int(r.end)}">'
+                   f"<td>{esc(r.article_id)}</td><td>{esc(r.outlet)}</td><td>{int(r.start)}-{int(r.end)}</td>"
+                   f'<td class="left" style="text-align:right">{esc(r.left)}</td><td>{kw}</td>'
+                   f'<td class="right">{esc(r.right)}</td></tr>')
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+SIDE_BY_SIDE_CSS = (
+    "<style>.wb-reuse{border-collapse:collapse;font:13px/1.4 sans-serif}.wb-reuse td{vertical-align:top;"
+    "padding:4px 8px;border-top:1px solid #e5e7eb;width:45%}.wb-reuse td.sim{width:6%;color:#6b7280}"
+    ".wb-reuse mark.replace{background:#fde68a}.wb-reuse mark.delete{background:#fecaca}"
+    ".wb-reuse mark.insert{background:#bbf7d0}.wb-reuse tr.alone td{color:#9ca3af}</style>"
+)
+
+
+def side_by_side(pairs: pd.DataFrame, subs: pd.DataFrame, sentences: pd.DataFrame, article_a: str,
+                 article_b: str) -> str:
+    """Aligned pairs + substitutions + sentences of two articles -> an HTML table, escaped, edits highlighted.
+
+    Rows follow article_a's text; each aligned sentence sits next to its best partner in article_b (replaced words
+    yellow, deleted red, inserted green); sentences of article_b aligned to nothing in article_a follow at the end.
+    """
+    if article_b < article_a:
+        article_a, article_b = article_b, article_a
+    sents = reuse_sentences(sentences)
+    sa = sents[sents["article_id"] == article_a]
+    sb = sents[sents["article_id"] == article_b]
+    p = pairs[(pairs["article_a"] == article_a) & (pairs["article_b"] == article_b)]
+    if "best" in p.columns:
+        p = p[p["best"]]
+    # Read from the table (no `best` flag): each sentence keeps its most similar partner.
+    p = p.sort_values(["similarity", "start_a", "start_b"], ascending=[False, True, True], kind="stable")
+    p = p.drop_duplicates("start_a").drop_duplicates("start_b")
+    e = subs[(subs["article_a"] == article_a) & (subs["article_b"] == article_b)]
+    text_b = dict(zip(sb["start"], zip(sb["end"], sb["text"])))
+    partner = dict(zip(p["start_a"], zip(p["start_b"], p["similarity"])))
+
+    def marks(rows: pd.DataFrame, side: str, start: int, end: int) -> list[tuple[int, int, str]]:
+        inside = rows[(rows[f"start_{side}"] >= start) & (rows[f"end_{side}"] <= end)
+                      & (rows[f"end_{side}"] > rows[f"start_{side}"])]
+        return [(int(s), int(t), op) for s, t, op in zip(inside[f"start_{side}"], inside[f"end_{side}"], inside["op"])]
+
+    out = [SIDE_BY_SIDE_CSS, '<table class="wb-reuse">',
+           f"<tr><th>{esc(article_a)}</th><th>similarity</th><th>{esc(article_b)}</th></tr>"]
+    for r in sa.itertuples():
+        left = highlight(r.text, marks(e, "a", r.start, r.end), base=r.start)
+        if r.start in partner:
+            start_b, sim = partner[r.start]
+            end_b, tb = text_b[start_b]
+            right = highlight(tb, marks(e, "b", start_b, end_b), base=start_b)
+            out.append(f'<tr><td>{left}</td><td class="sim">{sim:.2f}</td><td>{right}</td></tr>')
+        else:
+            out.append(f'<tr class="alone"><td>{left}</td><td class="sim"></td><td></td></tr>')
+    used = set(p["start_b"])
+    for r in sb.itertuples():
+        if r.start not in used:
+            out.append(f'<tr class="alone"><td></td><td class="sim"></td><td>{esc(r.text)}</td></tr>')
+    out.append("</table>")
+    return "\n".join(out)
