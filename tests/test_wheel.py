@@ -63,3 +63,14 @@ def test_installed_wheel_annotates_the_seeds_from_another_folder(installed, tmp_
         want = pd.read_parquet(seeds_rules / f"{table}.parquet")
         assert len(got) > 0
         pd.testing.assert_frame_equal(got, want, check_dtype=False)
+
+
+@pytest.mark.slow
+def test_installed_wheel_fingerprints_its_vocabularies(installed, tmp_path, seeds_dir):
+    # A run's inputs hash covers the vocabularies the installed copy reads: an edit there makes tables stale.
+    code = ("import sys, workbench.config as c, workbench.fingerprint as f; a = f.inputs_fingerprint(sys.argv[1]); "
+            "p = c.VOCAB_DIR / 'reuse.yaml'; p.write_text(p.read_text() + '\\n# edited\\n'); "
+            "print(a != f.inputs_fingerprint(sys.argv[1]))")
+    done = _run(["-c", code, str(seeds_dir)], installed, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"

@@ -11,12 +11,14 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-from .config import DATA_DIR
+from .config import DATA_DIR, VOCAB_DIR
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # Code whose change can change the annotation tables (the analyses are re-run every time anyway).
 CODE_GLOBS = ("annotate/**/*.py", "blocks.py", "linemodel.py", "extract.py", "corpus.py", "tables.py", "corrections.py")
-DATA_GLOBS = ("*.yaml", "*.csv", "corrections/**/*")
+# The vocabularies come from the installed package (a wheel has no data/ folder); corrections from the checkout.
+VOCAB_GLOBS = ("*.yaml", "*.csv", "*.json", "*.txt")
+CORRECTION_GLOBS = ("corrections/**/*",)
 _CHUNK = 1 << 20
 
 
@@ -62,6 +64,7 @@ def inputs_fingerprint(corpus: str | Path, meta: str | Path | None = None) -> st
         files_sha256(corpus_files(corpus), root=corpus if corpus.is_dir() else corpus.parent),
         files_sha256([Path(meta)], root=Path(meta).parent) if meta is not None else "no metadata",
         files_sha256(_files(PACKAGE_DIR, CODE_GLOBS), root=PACKAGE_DIR),
-        files_sha256(_files(DATA_DIR, DATA_GLOBS), root=DATA_DIR),
+        files_sha256(_files(VOCAB_DIR, VOCAB_GLOBS), root=VOCAB_DIR),
+        files_sha256(_files(DATA_DIR, CORRECTION_GLOBS), root=DATA_DIR),
     ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
