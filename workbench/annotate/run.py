@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 
 from ..blocks import Block, segment
 from ..corpus import Article, ReadError
+from ..sources import as_date
 from ..tables import SCHEMAS
 from . import entities, figures, mentions, quotes, timex
 from .dateline import dateline_columns
@@ -181,7 +182,7 @@ def check_rows(table: str, rows: list[dict]) -> None:
 
 def _prepare(item: Article, chunk_chars: int) -> _Prepared:
     blocks = segment(item.text, item.id, title=item.title)
-    dateline = dateline_columns(item.text, blocks, published_or_none(item.published))
+    dateline = dateline_columns(item.text, blocks, as_date(item.published))
     return _Prepared(item, blocks, list(_chunks(item.text, blocks, chunk_chars)), dateline)
 
 
