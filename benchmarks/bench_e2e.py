@@ -7,7 +7,7 @@ Every stage runs in a fresh child process, so its peak RSS (ru_maxrss) is its ow
   framing       workbench.framing.write_framing_tables
   reuse-memory  workbench.reuse.reuse_tables: the in-memory reference on the whole `sentences` table (the baseline
                 of reuse; computed, not written)
-  reuse         workbench.reuse.write_reuse_tables: out of core (workbench/reuse_stream.py)
+  reuse         workbench.reuse_stream.write_reuse_tables_ooc: out of core (workbench/reuse_stream.py)
   timeline      workbench.timeline.write_timeline_tables
 The machine is shared: the reuse stages run `repeat` times and keep the fastest CPU time and the largest peak RSS,
 the others once; CPU seconds are the headline (wall seconds include the neighbours). Annotate's CPU is mostly in
@@ -74,7 +74,7 @@ def stage(name: str, corpus: str, out: str, workers: int, partition_size: int) -
         pairs, subs = reuse_tables(out)
         extra["pairs"], extra["substitutions"] = len(pairs), len(subs)
     elif name == "reuse":
-        from workbench.reuse import write_reuse_tables
+        from workbench.reuse_stream import write_reuse_tables_ooc as write_reuse_tables
         from workbench.tables import read_table
 
         write_reuse_tables(out)

@@ -51,7 +51,8 @@ def run(out: Path, impl: str = "ooc") -> dict:
 
     import pandas as pd
 
-    from workbench.reuse import reuse_tables, write_reuse_tables
+    from workbench.reuse import reuse_tables
+    from workbench.reuse_stream import write_reuse_tables_ooc as write_reuse_tables
     from workbench.tables import read_table, write_table
 
     t0, c0 = time.perf_counter(), time.process_time()

@@ -48,4 +48,9 @@ def test_no_import_circle_in_the_package():
     top = {module: _imports(path, module, set(paths), lazy=False) for module, path in paths.items()}
     list(TopologicalSorter(top).static_order())  # raises graphlib.CycleError naming the circle
     # Imports inside functions count too: a lazy import only hides a circle from the interpreter, not from readers.
-    list(TopologicalSorter(everywhere).static_order())
+    # One known circle is left, named here so that no other can join it: the timex component falls back to finding
+    # the dateline itself (annotate.dateline, which uses the timex matcher) when the annotate run did not.
+    known = {("workbench.annotate.timex", "workbench.annotate.dateline")}
+    assert all(b in everywhere[a] for a, b in known), "a known circle is gone: remove it from `known`"
+    list(TopologicalSorter({m: deps - {b for a, b in known if a == m} for m, deps in everywhere.items()})
+         .static_order())

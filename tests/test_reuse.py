@@ -281,7 +281,9 @@ def test_seeds_likely_source_is_the_credited_wire(seeds_reuse):
 
 
 def test_write_reuse_tables_writes_both_tables_ordered(seeds_rules):
-    paths = reuse.write_reuse_tables(seeds_rules)
+    from workbench.reuse_stream import write_reuse_tables_ooc
+
+    paths = write_reuse_tables_ooc(seeds_rules)
     assert sorted(p.name for p in paths) == ["reuse_pairs.parquet", "substitutions.parquet"]
     pairs = read_table(seeds_rules, "reuse_pairs")
     assert list(pairs.columns) == ["article_a", "start_a", "end_a", "article_b", "start_b", "end_b", "similarity"]

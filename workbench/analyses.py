@@ -20,7 +20,7 @@ class Analysis(NamedTuple):
 
 ANALYSES: dict[str, Analysis] = {
     "framing": Analysis(("framing", "distinctive_terms"), "workbench.framing", "write_framing_tables"),
-    "reuse": Analysis(("reuse_pairs", "substitutions"), "workbench.reuse", "write_reuse_tables"),
+    "reuse": Analysis(("reuse_pairs", "substitutions"), "workbench.reuse_stream", "write_reuse_tables_ooc"),
     "timeline": Analysis(("timeline", "figure_claims"), "workbench.timeline", "write_timeline_tables"),
 }
 

@@ -30,7 +30,8 @@ Scale: the index is two numpy arrays (12 bytes per shingle occurrence, no Python
 by a hash of the shingle key: shard k holds the shingles with hash % n_shards == k, so shards can be built on
 separate machines and only the (int64) candidate pair keys are merged and counted; verification of candidates
 partitions by the first sentence's article. `reuse_stream` runs the same steps out of core (disk buckets); it is
-what `write_reuse_tables` uses, and `align` here is the in-memory reference for notebooks and tests. MinHash LSH
+what the reuse analysis runs (`reuse_stream.write_reuse_tables_ooc`), and `align` here is the in-memory reference
+for notebooks and tests. MinHash LSH
 (datasketch) was not used: its Python object per document and per band is what outgrows memory at tens of millions
 of sentences.
 
@@ -398,16 +399,6 @@ def reuse_tables(out_dir: str | Path, **options) -> tuple[pd.DataFrame, pd.DataF
     articles = read_table(out_dir, "articles", columns=["article_id", "outlet"])
     pairs = align(sentences, articles, **options)
     return pairs, substitutions_frame(pairs, sentences)
-
-
-def write_reuse_tables(out_dir: str | Path, **options) -> list[Path]:
-    """Align the sentences of a folder of annotation tables; write `reuse_pairs` and `substitutions` -> paths.
-
-    Runs out of core (`reuse_stream`): the `sentences` table is streamed, never read whole.
-    """
-    from .reuse_stream import write_reuse_tables_ooc
-
-    return write_reuse_tables_ooc(out_dir, **options)
 
 
 # --- aggregates --------------------------------------------------------------------------------------------------
