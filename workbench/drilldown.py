@@ -20,7 +20,7 @@ from pathlib import Path
 import ipywidgets as widgets
 import pandas as pd
 
-from .framing import UNKNOWN_PREFIX, article_sources
+from .sources import UNKNOWN_PREFIX, article_sources
 from .kwic import kwic
 
 HIT_COLUMNS = ["outlet", "published", "article_id", "start", "end", "left_word", "left", "keyword", "right",
