@@ -227,10 +227,22 @@ def context_features(P: np.ndarray, lines: list[str], stop: frozenset[str] | Non
     return C
 
 
+def binned(X: np.ndarray, bins: dict[int, np.ndarray]) -> np.ndarray:
+    """X with one-hot bin indicators appended for the numeric columns in `bins` (column -> bin edges): a linear
+    model on them can weigh a length or a position non-monotonically (short and very long lines alike)."""
+    if not bins:
+        return X
+    parts = [X]
+    for j, edges in bins.items():
+        parts.append(np.eye(len(edges) + 1)[np.digitize(X[:, j], edges)])
+    return np.hstack(parts)
+
+
 class Linear:
-    """A multinomial logistic regression stored as plain numbers: standardisation, weights, intercepts."""
+    """A multinomial logistic regression stored as plain numbers: bin edges, standardisation, weights, intercepts."""
 
     def __init__(self, spec: dict) -> None:
+        self.bins = {int(j): np.asarray(e) for j, e in spec.get("bins", {}).items()}
         self.mean = np.asarray(spec["mean"])
         self.scale = np.asarray(spec["scale"])
         self.coef = np.asarray(spec["coef"])  # classes x features
@@ -239,12 +251,12 @@ class Linear:
 
     def proba_binary(self, X: np.ndarray) -> np.ndarray:
         """Probability of the positive class of a binary model (one weight row)."""
-        z = ((X - self.mean) / self.scale) @ self.coef[0] + self.intercept[0]
+        z = ((binned(X, self.bins) - self.mean) / self.scale) @ self.coef[0] + self.intercept[0]
         return 1.0 / (1.0 + np.exp(-z))
 
     def proba(self, X: np.ndarray) -> np.ndarray:
         """Class probabilities (rows x CLASSES)."""
-        z = ((X - self.mean) / self.scale) @ self.coef.T + self.intercept
+        z = ((binned(X, self.bins) - self.mean) / self.scale) @ self.coef.T + self.intercept
         z -= z.max(axis=1, keepdims=True)
         p = np.exp(z)
         p /= p.sum(axis=1, keepdims=True)
