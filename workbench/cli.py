@@ -102,14 +102,14 @@ def _analysis(kind: str):
 def run_analyses(out: str | Path, kinds: list[str]) -> list[Path]:
     """Run the analysis writers `kinds` (framing, reuse, timeline) over the tables in `out` -> paths written."""
     written: list[Path] = []
+    if "reuse" in kinds:  # first: framing reads reuse_pairs to finish the voice of wire copy
+        from .reuse import write_reuse_tables
+
+        written += write_reuse_tables(out)
     if "framing" in kinds:
         from .framing import write_framing_tables
 
         written += write_framing_tables(out)
-    if "reuse" in kinds:
-        from .reuse import write_reuse_tables
-
-        written += write_reuse_tables(out)
     if "timeline" in kinds:
         from .timeline import write_timeline_tables
 

@@ -103,7 +103,7 @@ def run_analyses(out: str | Path, analyses: Iterable[str]) -> list[str]:
 
     ran = []
     with transaction(out, wait=True):
-        for name in analyses:
+        for name in sorted(analyses, key=lambda n: n != "reuse"):  # framing reads reuse_pairs (voice)
             module, func = ANALYSIS_WRITERS[name]
             try:
                 writer = getattr(importlib.import_module(module), func)
