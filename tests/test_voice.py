@@ -27,8 +27,15 @@ def test_reported_speech_names_its_source(text, speaker):
     assert _voice_of(text, "terrorists") == ("reported", speaker)
 
 
-def test_pronoun_source_is_reported_without_a_speaker():
-    assert _voice_of("She said the regime had lied.", "regime") == ("reported", None)
+@pytest.mark.parametrize("text", ["She said the regime had lied.", "It added that the regime had lied.",
+                                  "A doctor who said the regime had lied was arrested."])
+def test_pronoun_source_is_reported_without_a_speaker(text):
+    assert _voice_of(text, "regime") == ("reported", None)
+
+
+def test_attribution_ending_a_sentence_without_its_comma():
+    assert _voice_of("Ten rebels were killed in the raid said the Observatory.", "rebels") \
+        == ("reported", "the Observatory")
 
 
 def test_the_source_itself_is_the_outlets_word():

@@ -34,6 +34,7 @@ class Cues:
     article_credits: tuple[re.Pattern, ...]
     said_after: re.Pattern  # "<source> said"
     said_before: re.Pattern  # ", said <source>"
+    said_end: re.Pattern  # "... said <source>." ending a sentence that lost its commas
     according: re.Pattern  # "according to <source>"
     not_names: frozenset[str]
 
@@ -57,15 +58,18 @@ def load_cues(path: str | Path = VOICE_YAML, quotes_path: str | Path = QUOTES_YA
     # A source: a run of capitalised words (a name, "Syrian state news agency SANA"), or a determiner phrase
     # ending in a source noun ("the Syrian foreign ministry", "a military source"), or a personal pronoun.
     name = r"(?:[A-Z][\w'’.\-]*)(?:\s+(?:(?:of|al|for|the|de|bin)\s+)?[A-Z][\w'’.\-]*){0,6}"
-    phrase = rf"(?:[Tt]he|[Aa]n?|[Ii]ts|[Hh]is|[Tt]heir)\s+(?:[\w'’\-]+\s+){{0,4}}?(?:{nouns})\b"
-    source = rf"(?P<source>{phrase}|{name}|[Hh]e|[Ss]he|[Tt]hey)"
+    phrase = rf"(?:[Tt]he|[Aa]n?|[Ii]ts|[Hh]is|[Tt]heir)\s+(?:[\w'’\-]+\s+){{0,4}}?(?i:{nouns})\b"
+    # Pronouns ("it said" of an organisation, "who said" of a person named before) report without a name.
+    source = rf"(?P<source>{phrase}|{name}|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|who)"
     said_after = re.compile(rf"(?<![\w'’\-]){source}\s+(?:(?:also|has|have|had|later|"
                             rf"further|earlier)\s+)?(?:{verbs})\b")
+    # ", said X" or, in text that lost its commas, "... said X." ending the sentence
     said_before = re.compile(rf",\s*(?:{verbs})\s+{source}")
+    said_end = re.compile(rf"\s(?:{verbs})\s+{source}(?=[.!?\"”’]*\s*$)")
     # After "according to" a source needs no determiner ("according to Western intelligence sources").
     bare = rf"(?P<source>(?:(?:[Tt]he|[Aa]n?)\s+)?(?:[\w'’\-]+\s+){{0,4}}?(?:{nouns})\b|{name})"
     according = re.compile(rf"\b(?i:{_alt(cfg['according_to'])})\s+{bare}")
-    return Cues(names, sent, art, said_after, said_before, according, frozenset(cfg["not_names"]))
+    return Cues(names, sent, art, said_after, said_before, said_end, according, frozenset(cfg["not_names"]))
 
 
 def _clean_source(text: str, cues: Cues) -> str | None:
@@ -73,7 +77,7 @@ def _clean_source(text: str, cues: Cues) -> str | None:
     words = text.split()
     while words and words[0] in cues.not_names and words[0] not in ("The", "A", "An"):
         words = words[1:]
-    if not words or text.lower() in ("he", "she", "they"):
+    if not words or text.lower() in ("he", "she", "they", "it", "who"):
         return None
     return " ".join(words).rstrip(".,;:")
 
@@ -110,7 +114,7 @@ def reported_source(text: str, cues: Cues) -> tuple[int, int, str | None] | None
     Offsets are of the source words inside `text` (a designation there is the outlet naming the source, so it
     stays the outlet's voice); speaker is None for a pronoun source.
     """
-    for pat in (cues.according, cues.said_before, cues.said_after):
+    for pat in (cues.according, cues.said_before, cues.said_end, cues.said_after):
         for m in pat.finditer(text):
             src = m.group("source")
             if src.split()[0] in cues.not_names and len(src.split()) == 1:
