@@ -54,6 +54,7 @@ def test_sentence_credited_to_an_agency_is_syndicated(text, agency):
 def test_speaking_to_an_agency_is_not_syndicated():
     assert _voice_of("A rebel commander told Reuters the regime was retreating.", "regime") \
         == ("reported", "A rebel commander")
+    assert _voice_of("Regime jets struck the town Ahmad Khalil told AFP.", "Regime") == ("reported", "Ahmad Khalil")
 
 
 def test_plain_narrative_and_non_speech_verbs_are_own():

@@ -65,7 +65,10 @@ def load_cues(path: str | Path = VOICE_YAML, quotes_path: str | Path = QUOTES_YA
                             rf"further|earlier)\s+)?(?:{verbs})\b")
     # ", said X" or, in text that lost its commas, "... said X." ending the sentence
     said_before = re.compile(rf",\s*(?:{verbs})\s+{source}")
-    said_end = re.compile(rf"\s(?:{verbs})\s+{source}(?=[.!?\"”’]*\s*$)")
+    # ("told X." names the listener, not the speaker)
+    end_verbs = _alt([v for v in [*qcfg["speech_verbs"], *cfg["extra_verbs"]]
+                      if v not in skip and not v.startswith("tel") and v != "told"])
+    said_end = re.compile(rf"\s(?:{end_verbs})\s+{source}(?=[.!?\"”’]*\s*$)")
     # After "according to" a source needs no determiner ("according to Western intelligence sources").
     bare = rf"(?P<source>(?:(?:[Tt]he|[Aa]n?)\s+)?(?:[\w'’\-]+\s+){{0,4}}?(?:{nouns})\b|{name})"
     according = re.compile(rf"\b(?i:{_alt(cfg['according_to'])})\s+{bare}")
