@@ -10,6 +10,7 @@ import pytest
 
 from workbench import framing as fr
 from workbench import stats
+from workbench.framing_voice import select_voice
 from workbench.tables import read_table, write_table
 
 Z = 1.959963984540054
@@ -291,7 +292,8 @@ def test_write_framing_tables_roundtrip(tmp_path):
     paths = fr.write_framing_tables(tmp_path)
     assert [p.name for p in paths] == ["framing.parquet", "distinctive_terms.parquet"]
     f = read_table(tmp_path, "framing")
-    pd.testing.assert_frame_equal(f, fr.framing_table(_mentions(), _articles()), check_dtype=False)
+    pd.testing.assert_frame_equal(select_voice(f, "all"), fr.framing_table(_mentions(), _articles()),
+                                  check_dtype=False)
     d = read_table(tmp_path, "distinctive_terms")
     assert set(d["kind"]) == {"designation", "lemma"}
 
@@ -310,7 +312,13 @@ def test_write_framing_tables_on_seeds(seeds_rules):
     fr.write_framing_tables(seeds_rules)
     f = read_table(seeds_rules, "framing")
     d = read_table(seeds_rules, "distinctive_terms")
-    assert f.columns.tolist() == fr.FRAMING_COLUMNS
+    assert f.columns.tolist() == [*fr.FRAMING_COLUMNS, "voice"]
+    # every voice's counts add up to the `all` rows, cell by cell; voice never moves a designation between actors
+    parts = f[f["voice"] != "all"].groupby(["outlet", "actor", "term"])["count"].sum()
+    whole = f[f["voice"] == "all"].set_index(["outlet", "actor", "term"])["count"]
+    pd.testing.assert_series_equal(parts.sort_index(), whole.sort_index(), check_names=False)
+    assert set(f["voice"]) == {"all", "own", "quoted", "reported", "syndicated"}
+    assert set(d.loc[d["kind"] == "lemma", "voice"]) == {"all"}
     assert "unknown:000_664f1b808dc5896f" in set(d["outlet"])
     assert (f["share_low"] <= f["share"]).all() and (f["share"] <= f["share_high"]).all()
 

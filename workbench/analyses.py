@@ -6,6 +6,7 @@ for scipy or rapidfuzz, and this module sits below the analyses it names (no imp
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -18,11 +19,21 @@ class Analysis(NamedTuple):
     writer: str
 
 
+# In run order: framing reads reuse_pairs to finish the voice of wire copy, so reuse runs first.
 ANALYSES: dict[str, Analysis] = {
-    "framing": Analysis(("framing", "distinctive_terms"), "workbench.framing", "write_framing_tables"),
     "reuse": Analysis(("reuse_pairs", "substitutions"), "workbench.reuse_stream", "write_reuse_tables_ooc"),
+    "framing": Analysis(("framing", "distinctive_terms"), "workbench.framing", "write_framing_tables"),
     "timeline": Analysis(("timeline", "figure_claims"), "workbench.timeline", "write_timeline_tables"),
 }
+
+
+def in_order(names: Iterable[str]) -> list[str]:
+    """Analysis names -> the same names in run order (the order of `ANALYSES`); unknown names raise KeyError."""
+    wanted = set(names)
+    unknown = wanted - set(ANALYSES)
+    if unknown:
+        raise KeyError(f"unknown analysis: {', '.join(sorted(unknown))}")
+    return [n for n in ANALYSES if n in wanted]
 
 
 def run_analysis(name: str, out: str | Path) -> list[Path]:

@@ -16,7 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .analyses import ANALYSES, run_analysis
+from .analyses import ANALYSES, in_order, run_analysis
 
 EXIT_OK, EXIT_INPUT_ERRORS, EXIT_USAGE, EXIT_REFUSED, EXIT_NOTHING, EXIT_SCHEDULER = 0, 1, 2, 3, 4, 5
 
@@ -100,7 +100,7 @@ def _analysis(kind: str):
 
 def run_analyses(out: str | Path, kinds: list[str]) -> list[Path]:
     """Run the analysis writers `kinds` (names in `analyses.ANALYSES`) over the tables in `out` -> paths written."""
-    return [p for k in kinds for p in run_analysis(k, out)]
+    return [p for k in in_order(kinds) for p in run_analysis(k, out)]
 
 
 def _sample(args: argparse.Namespace) -> int:

@@ -36,7 +36,7 @@ TIMEX_YAML = VOCAB_DIR / "timex.yaml"
 # Every file the annotation components read: their content fingerprint is recorded with each table.
 ANNOTATION_DATA = tuple(VOCAB_DIR / n for n in ("blocks.yaml", "blocks_model.json", "blocks_stopwords.txt",
                                                  "codebook.yaml", "figures.yaml", "gazetteer.csv", "numbers.yaml",
-                                                 "quotes.yaml", "sentences.yaml", "timex.yaml"))
+                                                 "quotes.yaml", "sentences.yaml", "timex.yaml", "voice.yaml"))
 
 try:
     __version__ = metadata.version("framing-workbench")

@@ -23,11 +23,13 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from .adjust import adjusted_framing, judgements_for
 from .blocks import CONTENT_KINDS
+from .framing_voice import by_voice, voice_counts, with_voice
 # source_label and UNKNOWN_PREFIX stay reachable as framing.* for the notebooks; sources.py owns them.
 from .sources import UNKNOWN_PREFIX, article_sources, select_sources, source_label  # noqa: F401
 from .stats import Z95, wilson_interval
 from .tables import iter_table_batches, iter_table_parts, read_table, table_path, write_table
 from .validation import read_judgements, validity_table
+from .voice import apply_reuse
 
 DEFAULT_PIVOT_TERMS = ("regime", "government", "army", "forces", "rebels", "opposition", "terrorists", "jihadists")
 FRAMING_COLUMNS = ["outlet", "actor", "term", "count", "actor_total", "share", "share_low", "share_high",
@@ -385,22 +387,37 @@ def write_framing_tables(out_dir: str | Path, *, lemma_min_total: int = 2,
     rest. When judged mentions of this corpus exist (`judgements`, default data/judgements), framing gains the
     columns of `workbench.adjust.adjusted_framing` (shares adjusted for measured precision).
     """
-    sources = article_sources(read_table(out_dir, "articles"))
+    articles = read_table(out_dir, "articles")
+    sources = article_sources(articles)
     src = sources[["article_id", "outlet"]]
-    mention_cols = ["article_id", "term", "actor"]
-    desig = sum_counts((designation_counts(p.merge(src, on="article_id", how="inner"))
-                        for p in iter_table_parts(out_dir, "mentions", columns=mention_cols)), ["outlet", "actor", "term"])
+    # Voice is final here: the per-article voice of annotation, plus wire copy traced across outlets when
+    # `reuse_pairs` was written (run reuse before framing: `analyze` does).
+    pairs = read_table(out_dir, "reuse_pairs") if table_path(out_dir, "reuse_pairs").exists() else None
+    mention_cols = ["article_id", "start", "end", "term", "actor", "voice"]
+    parts = (with_voice(apply_reuse(with_voice(p), pairs, articles) if pairs is not None else p)
+             for p in iter_table_parts(out_dir, "mentions", columns=mention_cols))
+    desig_v = sum_counts((voice_counts(p.merge(src, on="article_id", how="inner")) for p in parts),
+                         ["outlet", "voice", "actor", "term"])
+    desig = sum_counts([desig_v], ["outlet", "actor", "term"])
     lemmas = sum_counts((lemma_counts(p, sources) for p in
                          iter_table_batches(out_dir, "sentences", columns=["article_id", "block_kind", "text"])),
                         ["outlet", "term"])
-    framing = adjusted_framing(framing_from_counts(desig, outlet_words(sources)), judgements_for(out_dir, judgements))
-    term_counts = sum_counts([desig[["outlet", "term", "count"]]], ["outlet", "term"])
-    distinct = pd.concat([distinctive_from_counts(term_counts, kind="designation"),
-                          distinctive_sparse(lemmas, kind="lemma", min_total=lemma_min_total)],
-                         ignore_index=True)
+    words = outlet_words(sources)
+    framing = adjusted_framing(framing_from_counts(desig, words), judgements_for(out_dir, judgements))
+    framing = by_voice(desig_v, lambda c: framing_from_counts(c, words), all_rows=framing)
+
+    def designation_terms(c: pd.DataFrame) -> pd.DataFrame:
+        return distinctive_from_counts(sum_counts([c[["outlet", "term", "count"]]], ["outlet", "term"]),
+                                       kind="designation")
+
+    lemma_rows = distinctive_sparse(lemmas, kind="lemma", min_total=lemma_min_total).assign(voice="all")
+    distinct = pd.concat([by_voice(desig_v, designation_terms),
+                          lemma_rows], ignore_index=True)
     meta = {"analysis": "framing"}
     return [write_table("framing", framing, out_dir, metadata=meta),
-            write_table("distinctive_terms", _sort_distinctive(distinct), out_dir, metadata=meta)]
+            write_table("distinctive_terms", pd.concat(
+                [_sort_distinctive(g).assign(voice=v) for v, g in distinct.groupby("voice", sort=False)],
+                ignore_index=True), out_dir, metadata=meta)]
 
 
 def write_validity(out: str | Path, source: str | Path | Iterable[str | Path]) -> list[Path]:

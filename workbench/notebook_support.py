@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .analyses import ANALYSES, run_analysis
+from .analyses import ANALYSES, in_order, run_analysis
 from .config import METADATA_CSV, PROJ_ROOT, SEEDS_DIR, __version__
 from .html import esc
 from .tables import read_table
@@ -92,7 +92,7 @@ def run_analyses(out: str | Path, analyses: Iterable[str]) -> list[str]:
 
     ran = []
     with transaction(out, wait=True):
-        for name in analyses:
+        for name in in_order(analyses):  # reuse first: framing reads reuse_pairs (voice)
             run_analysis(name, out)
             ran.append(name)
     return ran

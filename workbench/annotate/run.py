@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..blocks import Block, segment
+from .. import voice
 from ..corpus import Article, ReadError
 from ..sources import as_date
 from ..tables import SCHEMAS
@@ -219,12 +220,20 @@ def _doc_rows(doc: Doc, wanted: set[str] | None, into: dict[str, list]) -> None:
         into["sentences"].extend(_shift(sentence_records(doc), base))
     except Exception as exc:
         raise AnnotationError("records:sentences", exc) from exc
+    local: dict[str, list[dict]] = {}
     for name, func in RECORD_FUNCS.items():
-        if wanted is None or name in wanted:
+        if wanted is None or name in wanted or (name == "quotes" and "mentions" in wanted):
             try:
-                rows = [dict(r) if not isinstance(r, dict) else r for r in func(doc)]
+                local[name] = [dict(r) if not isinstance(r, dict) else r for r in func(doc)]
             except Exception as exc:
                 raise AnnotationError(f"records:{name}", exc) from exc
+    if "mentions" in local:
+        try:  # whose words each designation is: needs this Doc's quotes and sentences (offsets not yet shifted)
+            voice.assign(local["mentions"], local.get("quotes", []), sentence_records(doc), doc_text(doc))
+        except Exception as exc:
+            raise AnnotationError("records:voice", exc) from exc
+    for name, rows in local.items():
+        if wanted is None or name in wanted:
             into[name].extend(_shift(rows, base))
 
 
