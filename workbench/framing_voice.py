@@ -56,3 +56,19 @@ def select_voice(table: pd.DataFrame, voice: str = "own") -> pd.DataFrame:
     if "voice" not in table:
         return table if voice == ALL else table.iloc[0:0]
     return table[table["voice"] == voice].drop(columns="voice").reset_index(drop=True)
+
+
+def all_vs_voice(framing: pd.DataFrame, pairs: Iterable[tuple[str, str]], voice: str = "own") -> pd.DataFrame:
+    """A `framing` table with voices + (term, actor) pairs -> one row per outlet, term, actor with the `all` and the
+    `voice` count, share and 95% interval side by side (an outlet that never uses the term in that voice gets
+    count 0 and no share)."""
+    cols = ["count", "actor_total", "share", "share_low", "share_high"]
+    keys = ["outlet", "actor", "term"]
+    wanted = pd.DataFrame(list(pairs), columns=["term", "actor"])
+
+    def pick(v: str) -> pd.DataFrame:
+        return select_voice(framing, v).merge(wanted, on=["term", "actor"])[[*keys, *cols]]
+
+    both = pick(ALL).merge(pick(voice), on=keys, how="left", suffixes=("_all", f"_{voice}"))
+    both[f"count_{voice}"] = both[f"count_{voice}"].fillna(0).astype(int)
+    return both.sort_values(keys, kind="stable").reset_index(drop=True)
