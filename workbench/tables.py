@@ -275,8 +275,14 @@ def table_path(out_dir: str | Path, table: str) -> Path:
     """Where a table lives: `<table>.parquet` or a partitioned folder `<table>/` -> path (may not exist).
 
     In a managed output folder only the workbench's own links count: a user's folder named like a table is not one.
+    Inside an open transaction a table is read from its stage, so an analysis sees what an earlier one of the same
+    transaction wrote (framing reads the reuse_pairs that reuse just wrote).
     """
-    base = Path(out_dir) / WB_DIR / CURRENT if is_managed(out_dir) else Path(out_dir)
+    staged = STAGED.get(str(Path(out_dir).resolve()))
+    if staged is not None:
+        base = staged
+    else:
+        base = Path(out_dir) / WB_DIR / CURRENT if is_managed(out_dir) else Path(out_dir)
     single, folder = base / f"{table}.parquet", base / table
     return folder if folder.is_dir() and not single.exists() else single
 
