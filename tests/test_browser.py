@@ -1,5 +1,7 @@
 """A real JupyterLab in headless Chromium: run the framing notebook, change the outlet filter, see the table change;
-run the validation notebook, judge five rows, restart the kernel, and find the five judgements still there.
+run the validation notebook, judge five rows, restart the kernel, and find the five judgements still there; on a
+synthetic corpus of a few hundred articles (rules pipeline), search an interactive table, drill down from a framing
+cell to its sentences, and export.
 
 The browser is Debian's /usr/bin/chromium (installed by scripts/ensure-chromium.sh from `make test`); Playwright
 drives it and never downloads a browser. Everything started here (JupyterLab, its kernels, Chromium) is stopped at
@@ -311,3 +313,115 @@ def test_judgements_survive_a_kernel_restart_in_jupyterlab(jupyterlab, tmp_path)
     assert (whole["judged"], whole["correct"], whole["wrong"]) == ("5", "3", "2")
     log = sheet.with_name("mentions.judgements.csv").read_text(encoding="utf-8").splitlines()
     assert len(log) == 1 + 5  # header + one line per judgement, appended as they were made
+
+
+SYNTH_ARTICLES = 200  # "a few hundred": enough for paged tables and many cells; rules annotate it in about 10 s
+SEARCH_BOX = ".dt-search input, .dataTables_filter input"
+
+
+def _synthetic_corpus(folder: Path) -> Path:
+    """A reproducible synthetic corpus (benchmarks/synth.py, built from the seeds but renamed) -> its JSONL path."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    try:
+        import synth
+    finally:
+        sys.path.pop(0)
+    return synth.write_jsonl(folder / "corpus.jsonl", SYNTH_ARTICLES)
+
+
+def _datatable_state(page) -> dict | None:
+    """The first interactive table with more rows than one page: its info line and the visible rows' text."""
+    return page.evaluate(
+        """() => {
+            for (const box of document.querySelectorAll('div.wb-table')) {
+                const info = box.querySelector('.dt-info, .dataTables_info');
+                const rows = [...box.querySelectorAll('table.dataTable tbody tr')].filter(r => r.offsetParent);
+                const m = info && info.textContent.match(/of ([\\d,]+) entries/);
+                if (m && rows.length && Number(m[1].replace(/,/g, '')) > rows.length) {
+                    return {info: info.textContent.trim(), rows: rows.map(r => r.textContent.trim()),
+                            first: rows[0].children[0].textContent.trim(),
+                            index: [...document.querySelectorAll('div.wb-table')].indexOf(box)};
+                }
+            }
+            return null;
+        }""")
+
+
+def _entries(info: str) -> int:
+    """The number of rows an info line says the table holds after its search ("... of N entries ...")."""
+    return int(info.split(" of ")[1].split()[0].replace(",", ""))
+
+
+def test_search_drilldown_and_export_on_a_synthetic_corpus(jupyterlab, tmp_path):
+    """On a few hundred articles (rules pipeline): a search narrows an interactive table, the explorer's "Cell"
+    drills down to exactly that cell's designations, and Export writes the table and those sentences as CSV."""
+    import pandas as pd
+    from playwright.sync_api import sync_playwright
+
+    url, root = jupyterlab
+    corpus = _synthetic_corpus(tmp_path)
+    notebook = _notebook_without_outputs(root, CORPUS=str(corpus), META=None, OUT=str(tmp_path / "out"),
+                                         PIPELINE="rules")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1200})
+            _open_and_run_all(page, url, notebook)
+            cell = page.locator(".widget-dropdown").filter(has=page.locator("label", has_text="Cell")).locator("select")
+            cell.wait_for(timeout=3 * RUN_TIMEOUT_MS)  # annotation of the corpus comes first
+            _until(page, KERNEL_READY, timeout_s=3 * RUN_TIMEOUT_MS / 1000)
+            # 1. search: type the first row's first cell into its table's search box
+            before = _datatable_state(page)
+            assert before is not None, "no interactive table with more rows than one page"
+            box = page.locator("div.wb-table").nth(before["index"])
+            box.locator(SEARCH_BOX).first.fill(before["first"])
+            page.wait_for_function(
+                "(i) => { const b = document.querySelectorAll('div.wb-table')[i];"
+                " const info = b.querySelector('.dt-info, .dataTables_info');"
+                " return info && /filtered/.test(info.textContent); }", arg=before["index"], timeout=RUN_TIMEOUT_MS)
+            box.scroll_into_view_if_needed()
+            page.screenshot(path=str(tmp_path / "jupyterlab-search.png"))
+            after = page.evaluate(
+                "(i) => { const b = document.querySelectorAll('div.wb-table')[i];"
+                " return {info: b.querySelector('.dt-info, .dataTables_info').textContent.trim(),"
+                " rows: [...b.querySelectorAll('table.dataTable tbody tr')].filter(r => r.offsetParent)"
+                " .map(r => r.textContent.trim())}; }",
+                before["index"])
+            # 2. drill-down: choose the first non-empty cell, whose label ends with "(count/total)"
+            # ipywidgets writes option labels with no-break spaces
+            label = cell.evaluate("s => s.options[1].text").replace("\xa0", " ")
+            cell.select_option(index=1)
+            outlet, term = label.rsplit(" (", 1)[0].split(" · ")
+            drill = page.locator(".jp-OutputArea-output").filter(has=cell).locator("div.wb-table").filter(
+                has_text=f"{outlet} · ")
+            drill.first.wait_for(timeout=RUN_TIMEOUT_MS)
+            _until(page, KERNEL_READY)
+            shown = drill.first.evaluate("d => (d.textContent.match(/\\(\\d+ rows\\)/) || [''])[0]")
+            # 3. export into a folder of its own, next to the notebook
+            page.locator(".widget-text").filter(has=page.locator("label", has_text="Export to")).locator(
+                "input").fill("browser-export")
+            page.get_by_role("button", name="Export", exact=True).click()
+            page.wait_for_function("() => [...document.querySelectorAll('.widget-html-content small')]"
+                                   ".some(s => s.textContent.startsWith('exported'))", timeout=RUN_TIMEOUT_MS)
+            drill.first.scroll_into_view_if_needed()
+            page.screenshot(path=str(tmp_path / "jupyterlab-drilldown-export.png"))
+        except Exception:
+            page.screenshot(path=str(tmp_path / "jupyterlab-failure.png"))
+            print(f"screenshot of the failure: {tmp_path / 'jupyterlab-failure.png'}", file=sys.stderr)
+            raise
+        finally:
+            browser.close()
+    # the search narrowed the table to rows holding the searched text
+    assert 0 < _entries(after["info"]) < _entries(before["info"]), (before["info"], after["info"])
+    assert after["rows"] and all(before["first"].lower() in r.lower() for r in after["rows"])
+    # the drill-down lists exactly the cell's count of designations
+    count = int(label.rsplit("(", 1)[1].split("/")[0])
+    assert shown == f"({count} rows)", (label, shown)
+    # the export holds the explorer's table and the drilled-down sentences
+    folder = root / "browser-export"
+    framing, sentences = pd.read_csv(folder / "framing.csv"), pd.read_csv(folder / "sentences.csv")
+    assert len(sentences) == count
+    assert set(sentences["outlet"]) == {outlet}
+    assert framing.loc[(framing["outlet"] == outlet) & (framing["term"] == term), "count"].tolist() == [count]
+    assert (folder / "heatmap.png").stat().st_size > 1000 and (folder / "heatmap.svg").stat().st_size > 1000
+    assert (tmp_path / "jupyterlab-search.png").stat().st_size > 10_000
