@@ -93,22 +93,23 @@ def agency_of(text: str, cues: Cues) -> str | None:
     return None
 
 
-def sentence_credit(text: str, cues: Cues) -> str | None:
-    """The agency a sentence is credited to ("(Reuters) -", "the AP reported") -> canonical name or None."""
-    for pat in cues.sentence_credits:
+def _credit(text: str, patterns: Iterable[re.Pattern], cues: Cues) -> str | None:
+    """The agency named by the first matching credit pattern -> canonical name or None."""
+    for pat in patterns:
         m = pat.search(text)
         if m:
             return cues.agency_names.get(re.sub(r"\s+", " ", m.group("agency")), m.group("agency"))
     return None
+
+
+def sentence_credit(text: str, cues: Cues) -> str | None:
+    """The agency a sentence is credited to ("(Reuters) -", "the AP reported") -> canonical name or None."""
+    return _credit(text, cues.sentence_credits, cues)
 
 
 def article_credit(text: str, cues: Cues) -> str | None:
     """The agency a whole article is credited to ("Reuters contributed", "SOURCE: AFP") -> name or None."""
-    for pat in cues.article_credits:
-        m = pat.search(text)
-        if m:
-            return cues.agency_names.get(re.sub(r"\s+", " ", m.group("agency")), m.group("agency"))
-    return None
+    return _credit(text, cues.article_credits, cues)
 
 
 def reported_source(text: str, cues: Cues) -> tuple[int, int, str | None] | None:
