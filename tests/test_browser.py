@@ -9,6 +9,7 @@ the end, and every file lands in the test's temporary folder.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import socket
@@ -55,6 +56,25 @@ def _require_chromium() -> None:
     print(msg, file=sys.stderr)
     warnings.warn(msg, stacklevel=1)
     pytest.skip(msg)
+
+
+@contextlib.contextmanager
+def _browser_page(tmp_path: Path, viewport: dict | None = None) -> Iterator:
+    """A page of headless Chromium; on failure a screenshot of what it showed goes to the test's folder."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
+        try:
+            page = browser.new_page(viewport=viewport or {"width": 1400, "height": 1200})
+            try:
+                yield page
+            except Exception:
+                page.screenshot(path=str(tmp_path / "jupyterlab-failure.png"))
+                print(f"screenshot of the failure: {tmp_path / 'jupyterlab-failure.png'}", file=sys.stderr)
+                raise
+        finally:
+            browser.close()
 
 
 def _free_port() -> int:
@@ -179,53 +199,42 @@ def _outlets_in_table(page) -> list[str]:
 
 def test_outlet_filter_updates_the_table_in_jupyterlab(jupyterlab, tmp_path):
     """Run all cells in JupyterLab, pick one outlet in "Outlets": the table then lists that outlet only."""
-    from playwright.sync_api import sync_playwright
-
     url, root = jupyterlab
     notebook = _notebook_without_outputs(root)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1200})
-            page.goto(url.format(name=notebook.name))
-            page.wait_for_function("() => window.jupyterapp && document.querySelector('.jp-Notebook')",
-                                   timeout=RUN_TIMEOUT_MS)
-            _until(page, KERNEL_READY)
-            # Fire and forget: the command's promise can outlive the run, and page.evaluate has no timeout.
-            page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
-            _until(page, "() => [...document.querySelectorAll('.widget-select-multiple label')]"
-                         ".some(l => l.textContent.trim() === 'Outlets')")
-            select = (page.locator(".widget-select-multiple")
-                      .filter(has=page.locator("label", has_text="Outlets")).locator("select"))
-            select.wait_for(timeout=RUN_TIMEOUT_MS)
-            page.wait_for_function(f"() => document.querySelector('{TABLE} tbody tr')", timeout=RUN_TIMEOUT_MS)
-            before, plot_before = _outlets_in_table(page), _plot_src(page)
-            options = select.locator("option").all_inner_texts()
-            assert len(set(before)) >= 2, f"the unfiltered table should list several outlets: {before}"
-            chosen = options[-1]
-            select.select_option(label=chosen)
-            page.wait_for_function(
-                """([sel, chosen]) => {
-                    const t = document.querySelector(sel);
-                    const heads = [...t.querySelectorAll('thead th')].map(th => th.textContent.trim());
-                    const i = heads.indexOf('outlet');
-                    const rows = [...t.querySelectorAll('tbody tr')];
-                    return rows.length > 0 && rows.every(tr => tr.children[i].textContent.trim() === chosen);
-                }""",
-                arg=[TABLE, chosen], timeout=RUN_TIMEOUT_MS,
-            )
-            _until(page, KERNEL_READY)  # the plot is redrawn after the table
-            after, plot_after = _outlets_in_table(page), _plot_src(page)
-            explorer = page.locator(".jp-OutputArea-output").filter(has=page.locator(TABLE)).first
-            explorer.scroll_into_view_if_needed()
-            page.screenshot(path=str(tmp_path / "jupyterlab-outlet-filter.png"))
-            explorer.screenshot(path=str(tmp_path / "explorer-widget.png"))
-        except Exception:
-            page.screenshot(path=str(tmp_path / "jupyterlab-failure.png"))  # what the browser showed, for the log
-            print(f"screenshot of the failure: {tmp_path / 'jupyterlab-failure.png'}", file=sys.stderr)
-            raise
-        finally:
-            browser.close()
+    with _browser_page(tmp_path) as page:
+        page.goto(url.format(name=notebook.name))
+        page.wait_for_function("() => window.jupyterapp && document.querySelector('.jp-Notebook')",
+                               timeout=RUN_TIMEOUT_MS)
+        _until(page, KERNEL_READY)
+        # Fire and forget: the command's promise can outlive the run, and page.evaluate has no timeout.
+        page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+        _until(page, "() => [...document.querySelectorAll('.widget-select-multiple label')]"
+                     ".some(l => l.textContent.trim() === 'Outlets')")
+        select = (page.locator(".widget-select-multiple")
+                  .filter(has=page.locator("label", has_text="Outlets")).locator("select"))
+        select.wait_for(timeout=RUN_TIMEOUT_MS)
+        page.wait_for_function(f"() => document.querySelector('{TABLE} tbody tr')", timeout=RUN_TIMEOUT_MS)
+        before, plot_before = _outlets_in_table(page), _plot_src(page)
+        options = select.locator("option").all_inner_texts()
+        assert len(set(before)) >= 2, f"the unfiltered table should list several outlets: {before}"
+        chosen = options[-1]
+        select.select_option(label=chosen)
+        page.wait_for_function(
+            """([sel, chosen]) => {
+                const t = document.querySelector(sel);
+                const heads = [...t.querySelectorAll('thead th')].map(th => th.textContent.trim());
+                const i = heads.indexOf('outlet');
+                const rows = [...t.querySelectorAll('tbody tr')];
+                return rows.length > 0 && rows.every(tr => tr.children[i].textContent.trim() === chosen);
+            }""",
+            arg=[TABLE, chosen], timeout=RUN_TIMEOUT_MS,
+        )
+        _until(page, KERNEL_READY)  # the plot is redrawn after the table
+        after, plot_after = _outlets_in_table(page), _plot_src(page)
+        explorer = page.locator(".jp-OutputArea-output").filter(has=page.locator(TABLE)).first
+        explorer.scroll_into_view_if_needed()
+        page.screenshot(path=str(tmp_path / "jupyterlab-outlet-filter.png"))
+        explorer.screenshot(path=str(tmp_path / "explorer-widget.png"))
     assert set(after) == {chosen}
     assert len(after) < len(before)
     assert plot_before and plot_after != plot_before, "the plot did not change with the outlet filter"
@@ -268,46 +277,35 @@ def _validity_table_row(page) -> dict[str, str] | None:
 
 def test_judgements_survive_a_kernel_restart_in_jupyterlab(jupyterlab, tmp_path):
     """Run 07, judge five rows (three buttons, two keys), restart the kernel, run again: five judged, in validity."""
-    from playwright.sync_api import sync_playwright
-
     url, root = jupyterlab
     sheet = root / "judging" / "mentions.csv"
     notebook = _notebook_without_outputs(root, VALIDATE_NOTEBOOK, SHEET=str(sheet))
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1200})
-            _open_and_run_all(page, url, notebook)
-            _wait_progress(page, 0)
-            total = int(_progress(page).split(" of ")[1].split()[0])
-            for k, name in enumerate(["correct", "wrong", "correct"], start=1):
-                page.get_by_role("button", name=name, exact=True).click()
-                _wait_progress(page, k)
-            keys = page.locator(".widget-text").filter(has=page.locator("label", has_text="keys")).locator("input")
-            for k, key in enumerate(["c", "w"], start=4):
-                keys.click()
-                keys.press(key)
-                _wait_progress(page, k)
-            page.screenshot(path=str(tmp_path / "jupyterlab-judged.png"))
-            # restart: clear the old outputs, restart the kernel, run everything again
-            page.evaluate("() => { window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs'); }")
-            page.wait_for_function("() => !document.querySelector('.wb-judging-progress')", timeout=RUN_TIMEOUT_MS)
-            page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart()")
-            _until(page, KERNEL_READY)
-            page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
-            _wait_progress(page, 5)
-            after_restart = _progress(page)
-            page.wait_for_function("() => [...document.querySelectorAll('div.wb-table b')]"
-                                   ".some(b => b.textContent.trim() === 'validity')", timeout=RUN_TIMEOUT_MS)
-            _until(page, KERNEL_READY)
-            whole = _validity_table_row(page)
-            page.screenshot(path=str(tmp_path / "jupyterlab-after-restart.png"))
-        except Exception:
-            page.screenshot(path=str(tmp_path / "jupyterlab-failure.png"))
-            print(f"screenshot of the failure: {tmp_path / 'jupyterlab-failure.png'}", file=sys.stderr)
-            raise
-        finally:
-            browser.close()
+    with _browser_page(tmp_path) as page:
+        _open_and_run_all(page, url, notebook)
+        _wait_progress(page, 0)
+        total = int(_progress(page).split(" of ")[1].split()[0])
+        for k, name in enumerate(["correct", "wrong", "correct"], start=1):
+            page.get_by_role("button", name=name, exact=True).click()
+            _wait_progress(page, k)
+        keys = page.locator(".widget-text").filter(has=page.locator("label", has_text="keys")).locator("input")
+        for k, key in enumerate(["c", "w"], start=4):
+            keys.click()
+            keys.press(key)
+            _wait_progress(page, k)
+        page.screenshot(path=str(tmp_path / "jupyterlab-judged.png"))
+        # restart: clear the old outputs, restart the kernel, run everything again
+        page.evaluate("() => { window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs'); }")
+        page.wait_for_function("() => !document.querySelector('.wb-judging-progress')", timeout=RUN_TIMEOUT_MS)
+        page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart()")
+        _until(page, KERNEL_READY)
+        page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+        _wait_progress(page, 5)
+        after_restart = _progress(page)
+        page.wait_for_function("() => [...document.querySelectorAll('div.wb-table b')]"
+                               ".some(b => b.textContent.trim() === 'validity')", timeout=RUN_TIMEOUT_MS)
+        _until(page, KERNEL_READY)
+        whole = _validity_table_row(page)
+        page.screenshot(path=str(tmp_path / "jupyterlab-after-restart.png"))
     assert after_restart.startswith(f"5 of {total} judged")
     assert whole is not None, "the validity table has no whole-table row"
     assert (whole["judged"], whole["correct"], whole["wrong"]) == ("5", "3", "2")
@@ -356,61 +354,50 @@ def test_search_drilldown_and_export_on_a_synthetic_corpus(jupyterlab, tmp_path)
     """On a few hundred articles (rules pipeline): a search narrows an interactive table, the explorer's "Cell"
     drills down to exactly that cell's designations, and Export writes the table and those sentences as CSV."""
     import pandas as pd
-    from playwright.sync_api import sync_playwright
-
     url, root = jupyterlab
     corpus = _synthetic_corpus(tmp_path)
     notebook = _notebook_without_outputs(root, CORPUS=str(corpus), META=None, OUT=str(tmp_path / "out"),
                                          PIPELINE="rules")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1200})
-            _open_and_run_all(page, url, notebook)
-            cell = page.locator(".widget-dropdown").filter(has=page.locator("label", has_text="Cell")).locator("select")
-            cell.wait_for(timeout=3 * RUN_TIMEOUT_MS)  # annotation of the corpus comes first
-            _until(page, KERNEL_READY, timeout_s=3 * RUN_TIMEOUT_MS / 1000)
-            # 1. search: type the first row's first cell into its table's search box
-            before = _datatable_state(page)
-            assert before is not None, "no interactive table with more rows than one page"
-            box = page.locator("div.wb-table").nth(before["index"])
-            box.locator(SEARCH_BOX).first.fill(before["first"])
-            page.wait_for_function(
-                "(i) => { const b = document.querySelectorAll('div.wb-table')[i];"
-                " const info = b.querySelector('.dt-info, .dataTables_info');"
-                " return info && /filtered/.test(info.textContent); }", arg=before["index"], timeout=RUN_TIMEOUT_MS)
-            box.scroll_into_view_if_needed()
-            page.screenshot(path=str(tmp_path / "jupyterlab-search.png"))
-            after = page.evaluate(
-                "(i) => { const b = document.querySelectorAll('div.wb-table')[i];"
-                " return {info: b.querySelector('.dt-info, .dataTables_info').textContent.trim(),"
-                " rows: [...b.querySelectorAll('table.dataTable tbody tr')].filter(r => r.offsetParent)"
-                " .map(r => r.textContent.trim())}; }",
-                before["index"])
-            # 2. drill-down: choose the first non-empty cell, whose label ends with "(count/total)"
-            # ipywidgets writes option labels with no-break spaces
-            label = cell.evaluate("s => s.options[1].text").replace("\xa0", " ")
-            cell.select_option(index=1)
-            outlet, term = label.rsplit(" (", 1)[0].split(" · ")
-            drill = page.locator(".jp-OutputArea-output").filter(has=cell).locator("div.wb-table").filter(
-                has_text=f"{outlet} · ")
-            drill.first.wait_for(timeout=RUN_TIMEOUT_MS)
-            _until(page, KERNEL_READY)
-            shown = drill.first.evaluate("d => (d.textContent.match(/\\(\\d+ rows\\)/) || [''])[0]")
-            # 3. export into a folder of its own, next to the notebook
-            page.locator(".widget-text").filter(has=page.locator("label", has_text="Export to")).locator(
-                "input").fill("browser-export")
-            page.get_by_role("button", name="Export", exact=True).click()
-            page.wait_for_function("() => [...document.querySelectorAll('.widget-html-content small')]"
-                                   ".some(s => s.textContent.startsWith('exported'))", timeout=RUN_TIMEOUT_MS)
-            drill.first.scroll_into_view_if_needed()
-            page.screenshot(path=str(tmp_path / "jupyterlab-drilldown-export.png"))
-        except Exception:
-            page.screenshot(path=str(tmp_path / "jupyterlab-failure.png"))
-            print(f"screenshot of the failure: {tmp_path / 'jupyterlab-failure.png'}", file=sys.stderr)
-            raise
-        finally:
-            browser.close()
+    with _browser_page(tmp_path) as page:
+        _open_and_run_all(page, url, notebook)
+        cell = page.locator(".widget-dropdown").filter(has=page.locator("label", has_text="Cell")).locator("select")
+        cell.wait_for(timeout=3 * RUN_TIMEOUT_MS)  # annotation of the corpus comes first
+        _until(page, KERNEL_READY, timeout_s=3 * RUN_TIMEOUT_MS / 1000)
+        # 1. search: type the first row's first cell into its table's search box
+        before = _datatable_state(page)
+        assert before is not None, "no interactive table with more rows than one page"
+        box = page.locator("div.wb-table").nth(before["index"])
+        box.locator(SEARCH_BOX).first.fill(before["first"])
+        page.wait_for_function(
+            "(i) => { const b = document.querySelectorAll('div.wb-table')[i];"
+            " const info = b.querySelector('.dt-info, .dataTables_info');"
+            " return info && /filtered/.test(info.textContent); }", arg=before["index"], timeout=RUN_TIMEOUT_MS)
+        box.scroll_into_view_if_needed()
+        page.screenshot(path=str(tmp_path / "jupyterlab-search.png"))
+        after = page.evaluate(
+            "(i) => { const b = document.querySelectorAll('div.wb-table')[i];"
+            " return {info: b.querySelector('.dt-info, .dataTables_info').textContent.trim(),"
+            " rows: [...b.querySelectorAll('table.dataTable tbody tr')].filter(r => r.offsetParent)"
+            " .map(r => r.textContent.trim())}; }",
+            before["index"])
+        # 2. drill-down: choose the first non-empty cell, whose label ends with "(count/total)"
+        # ipywidgets writes option labels with no-break spaces
+        label = cell.evaluate("s => s.options[1].text").replace("\xa0", " ")
+        cell.select_option(index=1)
+        outlet, term = label.rsplit(" (", 1)[0].split(" · ")
+        drill = page.locator(".jp-OutputArea-output").filter(has=cell).locator("div.wb-table").filter(
+            has_text=f"{outlet} · ")
+        drill.first.wait_for(timeout=RUN_TIMEOUT_MS)
+        _until(page, KERNEL_READY)
+        shown = drill.first.evaluate("d => (d.textContent.match(/\\(\\d+ rows\\)/) || [''])[0]")
+        # 3. export into a folder of its own, next to the notebook
+        page.locator(".widget-text").filter(has=page.locator("label", has_text="Export to")).locator(
+            "input").fill("browser-export")
+        page.get_by_role("button", name="Export", exact=True).click()
+        page.wait_for_function("() => [...document.querySelectorAll('.widget-html-content small')]"
+                               ".some(s => s.textContent.startsWith('exported'))", timeout=RUN_TIMEOUT_MS)
+        drill.first.scroll_into_view_if_needed()
+        page.screenshot(path=str(tmp_path / "jupyterlab-drilldown-export.png"))
     # the search narrowed the table to rows holding the searched text
     assert 0 < _entries(after["info"]) < _entries(before["info"]), (before["info"], after["info"])
     assert after["rows"] and all(before["first"].lower() in r.lower() for r in after["rows"])
